@@ -1,0 +1,134 @@
+using System.Threading.RateLimiting;
+using BlazorVault.Data;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace BlazorVault.Accounts;
+
+public static class AccountsExtensions
+{
+    /// <summary>Rate-limit policy for sign-in, registration and token requests (POSTs only).</summary>
+    public const string AuthRateLimitPolicy = "auth";
+
+    /// <summary>Authorization policy for <c>/api/*</c>: bearer tokens only, 401 instead of a redirect.</summary>
+    public const string ApiPolicy = "api";
+
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityAuthenticationStateProvider>();
+        services.AddScoped<IdentityRedirectManager>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddJwtBearer()
+            .AddIdentityCookies();
+
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/login";
+            options.LogoutPath = "/logout";
+            options.AccessDeniedPath = "/login";
+            options.Cookie.Name = "BlazorVault.Session";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.SlidingExpiration = true;
+            options.Events.OnRedirectToLogin = context =>
+            {
+                // API clients get a status code, never an HTML sign-in page.
+                if (context.Request.Path.StartsWithSegments("/api"))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                }
+                else
+                {
+                    context.Response.Redirect(context.RedirectUri);
+                }
+
+                return Task.CompletedTask;
+            };
+        });
+
+        services.AddIdentityCore<VaultUser>()
+            .AddEntityFrameworkStores<VaultDbContext>()
+            .AddSignInManager()
+            .AddPasswordValidator<CommonPasswordValidator>()
+            .AddDefaultTokenProviders();
+        services.AddOptions<IdentityOptions>().Configure<IOptions<VaultOptions>>((identity, vault) =>
+        {
+            // NIST SP 800-63B: length, not composition; common passwords are refused separately.
+            identity.Password.RequiredLength = 8;
+            identity.Password.RequireDigit = false;
+            identity.Password.RequireLowercase = false;
+            identity.Password.RequireUppercase = false;
+            identity.Password.RequireNonAlphanumeric = false;
+            identity.Password.RequiredUniqueChars = 1;
+            identity.User.RequireUniqueEmail = false;
+            identity.SignIn.RequireConfirmedAccount = false;
+            identity.Lockout.AllowedForNewUsers = true;
+            identity.Lockout.MaxFailedAccessAttempts = vault.Value.Lockout.MaxFailedAttempts;
+            identity.Lockout.DefaultLockoutTimeSpan = vault.Value.Lockout.Duration;
+        });
+        services.AddScoped<IPasswordHasher<VaultUser>, BcryptPasswordHasher>();
+
+        // Keys in the data directory: sessions and tokens survive a restart.
+        services.AddDataProtection().SetApplicationName("BlazorVault");
+        services.AddOptions<KeyManagementOptions>().Configure<VaultPaths, ILoggerFactory>((options, paths, logging) =>
+            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(paths.SubDirectory("data-protection-keys")), logging));
+
+        services.AddKeyedSingleton(ApiTokenService.Audience, (sp, _) => new SigningKeyRing(
+            Path.Combine(sp.GetRequiredService<VaultPaths>().SubDirectory("keys"), "api-signing-keys.json"),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ApiTokenService>();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<ApiTokenService>((options, tokens) =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = tokens.ValidationParameters();
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiPolicy, policy => policy
+                .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser());
+
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(AuthRateLimitPolicy, context =>
+            {
+                // Showing the form is free; only attempts count.
+                if (!HttpMethods.IsPost(context.Request.Method))
+                {
+                    return RateLimitPartition.GetNoLimiter("read");
+                }
+
+                var permits = context.RequestServices.GetRequiredService<IOptions<VaultOptions>>().Value.RateLimits.AuthPermitsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+        });
+
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/token", TokenEndpoint.CreateToken)
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .RequireRateLimiting(AuthRateLimitPolicy)
+            .WithTags("Accounts")
+            .WithName("CreateToken");
+        return endpoints;
+    }
+}

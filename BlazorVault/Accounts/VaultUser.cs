@@ -1,0 +1,7 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace BlazorVault.Accounts;
+
+public sealed class VaultUser : IdentityUser
+{
+}

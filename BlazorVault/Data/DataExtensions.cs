@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorVault.Data;
+
+public static class DataExtensions
+{
+    public static IServiceCollection AddVaultData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<VaultOptions>()
+            .Bind(configuration.GetSection(VaultOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<VaultPaths>();
+        services.AddSingleton(TimeProvider.System);
+
+        // The factory serves interactive components (one context per operation, not per circuit);
+        // the scoped context serves Identity and request handlers.
+        services.AddDbContextFactory<VaultDbContext>((sp, options) =>
+            options.UseSqlite(sp.GetRequiredService<VaultPaths>().ConnectionString));
+
+        services.AddHealthChecks().AddDbContextCheck<VaultDbContext>("database");
+        return services;
+    }
+
+    /// <summary>Creates and migrates the database; there is no separate set-up step.</summary>
+    public static async Task InitializeVaultDataAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+        await db.Database.MigrateAsync();
+        // WAL lets readers (downloads, the dashboard) proceed while an upload commits.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+    }
+
+    public static IEndpointRouteBuilder MapVaultHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/health");
+        return endpoints;
+    }
+}

@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace BlazorVault;
+
+/// <summary>The <c>Vault</c> configuration section (environment: <c>Vault__Key</c>).</summary>
+public sealed class VaultOptions
+{
+    public const string SectionName = "Vault";
+
+    /// <summary>Database, blobs and keys live here; relative paths are under the content root.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    [Range(1, long.MaxValue)]
+    public long MaxUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    [Range(0, long.MaxValue)]
+    public long DefaultQuotaBytes { get; set; } = 50L * 1024 * 1024 * 1024;
+
+    [ValidateObjectMembers]
+    public PasswordSettings Passwords { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public LockoutSettings Lockout { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public TokenSettings Tokens { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public RateLimitSettings RateLimits { get; set; } = new();
+}
+
+public sealed class PasswordSettings
+{
+    // bcrypt accepts 4..31; below 10 is only sensible in tests (see bench/README.md).
+    [Range(4, 31)]
+    public int BcryptWorkFactor { get; set; } = 12;
+}
+
+public sealed class LockoutSettings
+{
+    [Range(1, 100)]
+    public int MaxFailedAttempts { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+public sealed class TokenSettings
+{
+    [Required]
+    public string Issuer { get; set; } = "BlazorVault";
+
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+}
+
+public sealed class RateLimitSettings
+{
+    /// <summary>Sign-in, registration and token requests allowed per client address per minute.</summary>
+    [Range(1, 100_000)]
+    public int AuthPermitsPerMinute { get; set; } = 20;
+}

@@ -129,6 +129,10 @@ public static class AccountsExtensions
             .RequireRateLimiting(AuthRateLimitPolicy)
             .WithTags("Accounts")
             .WithName("CreateToken");
+        endpoints.MapGet("/api/me", TokenEndpoint.WhoAmI)
+            .RequireAuthorization(ApiPolicy)
+            .WithTags("Accounts")
+            .WithName("WhoAmI");
         return endpoints;
     }
 }

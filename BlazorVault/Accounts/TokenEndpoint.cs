@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -5,6 +6,8 @@ using Microsoft.AspNetCore.Identity;
 namespace BlazorVault.Accounts;
 
 public sealed record TokenRequest(string? UserName, string? Password);
+
+public sealed record UserInfo(string Id, string UserName);
 
 public sealed record TokenResponse(
     [property: JsonPropertyName("access_token")] string AccessToken,
@@ -52,4 +55,7 @@ internal static class TokenEndpoint
         var token = tokens.Create(user);
         return TypedResults.Ok(new TokenResponse(token.Token, "Bearer", (int)token.Lifetime.TotalSeconds));
     }
+
+    public static Ok<UserInfo> WhoAmI(ClaimsPrincipal user) =>
+        TypedResults.Ok(new UserInfo(user.GetUserId() ?? "", user.Identity?.Name ?? ""));
 }

@@ -1,0 +1,239 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using BlazorVault.Accounts;
+using BlazorVault.Tests.Infrastructure;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace BlazorVault.Tests.Accounts;
+
+public sealed class ApiTokenTests : IAsyncLifetime
+{
+    private VaultApp _app = new();
+
+    public async ValueTask InitializeAsync()
+    {
+        using var client = _app.CreateBrowserClient();
+        await client.RegisterAsync("alice");
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    [Fact]
+    public async Task Token_WithTheRightPassword_IsABearerTokenForTheApi()
+    {
+        using var client = _app.CreateBrowserClient();
+
+        using var response = await client.PostAsJsonAsync("api/token", new { userName = "alice", password = FormClient.DefaultPassword });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Bearer", body.RootElement.GetProperty("token_type").GetString());
+        Assert.Equal(3600, body.RootElement.GetProperty("expires_in").GetInt32());
+        var token = body.RootElement.GetProperty("access_token").GetString()!;
+
+        var jwt = new JsonWebToken(token);
+        Assert.Equal("HS256", jwt.Alg);
+        Assert.Equal(["api"], jwt.Audiences);
+        Assert.False(string.IsNullOrEmpty(jwt.Kid));
+
+        using var me = await GetMeAsync(client, token);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.Contains("\"userName\":\"alice\"", await me.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("alice", "wrong password")]
+    [InlineData("nobody", FormClient.DefaultPassword)]
+    public async Task Token_WithWrongCredentials_Is401WithoutSayingWhichPart(string userName, string password)
+    {
+        using var client = _app.CreateBrowserClient();
+
+        using var response = await client.PostAsJsonAsync("api/token", new { userName, password });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("{\"userName\":")]
+    [InlineData("not json")]
+    [InlineData("{}")]
+    [InlineData("{\"userName\":\"alice\"}")]
+    [InlineData("[1,2]")]
+    public async Task Token_WithAMalformedBody_Is400(string body)
+    {
+        using var client = _app.CreateBrowserClient();
+
+        using var response = await client.PostAsync("api/token", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_AfterFiveWrongPasswords_IsRefusedEvenWithTheRightOne()
+    {
+        using var client = _app.CreateBrowserClient();
+        for (var i = 0; i < 5; i++)
+        {
+            using var failed = await client.PostAsJsonAsync("api/token", new { userName = "alice", password = "wrong " + i });
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        using var response = await client.PostAsJsonAsync("api/token", new { userName = "alice", password = FormClient.DefaultPassword });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Api_WithoutAToken_Is401NotARedirect()
+    {
+        using var client = _app.CreateBrowserClient();
+
+        using var response = await client.GetAsync("api/me");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
+    public async Task Api_WithOnlyASessionCookie_Is401()
+    {
+        using var client = _app.CreateBrowserClient();
+        await client.SignInAsync("alice");
+
+        using var response = await client.GetAsync("api/me");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")]
+    public async Task Api_WithAGarbageToken_Is401(string token)
+    {
+        using var client = _app.CreateBrowserClient();
+        using var response = await GetMeAsync(client, token);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Api_WithAnExpiredToken_Is401()
+    {
+        var token = Forge(audience: "api", expires: DateTime.UtcNow.AddMinutes(-5));
+        using var client = _app.CreateBrowserClient();
+
+        using var response = await GetMeAsync(client, token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("share")]
+    [InlineData("something-else")]
+    public async Task Api_WithATokenForAnotherAudience_Is401(string audience)
+    {
+        var token = Forge(audience, DateTime.UtcNow.AddMinutes(5));
+        using var client = _app.CreateBrowserClient();
+
+        using var response = await GetMeAsync(client, token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Api_WithAForgedTokenSignedByAnotherKey_Is401()
+    {
+        var token = Forge("api", DateTime.UtcNow.AddMinutes(5), new SymmetricSecurityKey(new byte[32]) { KeyId = "x" });
+        using var client = _app.CreateBrowserClient();
+
+        using var response = await GetMeAsync(client, token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Api_WithAWellSignedTokenForTheRightAudience_IsAccepted()
+    {
+        // Guards the tests above: the forging helper makes tokens the app accepts when nothing is wrong.
+        var token = Forge("api", DateTime.UtcNow.AddMinutes(5));
+        using var client = _app.CreateBrowserClient();
+
+        using var response = await GetMeAsync(client, token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_AfterTheAppRestartsOnTheSameDataDirectory_StillWorks()
+    {
+        var directory = TempDirectory.Create();
+        try
+        {
+            string token;
+            await using (var first = new VaultApp(directory))
+            {
+                using var client = first.CreateBrowserClient();
+                await client.RegisterAsync("zoe");
+                token = await GetTokenAsync(client, "zoe");
+            }
+
+            await using var second = new VaultApp(directory);
+            using var again = second.CreateBrowserClient();
+            using var response = await GetMeAsync(again, token);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            TempDirectory.Delete(directory);
+        }
+    }
+
+    [Fact]
+    public async Task Token_SignedBeforeAKeyRotation_StillWorksAndNewTokensUseTheNewKey()
+    {
+        using var client = _app.CreateBrowserClient();
+        var before = await GetTokenAsync(client, "alice");
+
+        _app.Services.GetRequiredKeyedService<SigningKeyRing>(ApiTokenService.Audience).Rotate(TimeSpan.FromHours(1));
+        var after = await GetTokenAsync(client, "alice");
+
+        Assert.NotEqual(new JsonWebToken(before).Kid, new JsonWebToken(after).Kid);
+        Assert.Equal(HttpStatusCode.OK, (await GetMeAsync(client, before)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetMeAsync(client, after)).StatusCode);
+    }
+
+    private static async Task<string> GetTokenAsync(HttpClient client, string userName)
+    {
+        using var response = await client.PostAsJsonAsync("api/token", new { userName, password = FormClient.DefaultPassword });
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    private static Task<HttpResponseMessage> GetMeAsync(HttpClient client, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "api/me");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client.SendAsync(request);
+    }
+
+    private string Forge(string audience, DateTime expires, SecurityKey? key = null)
+    {
+        key ??= _app.Services.GetRequiredKeyedService<SigningKeyRing>(ApiTokenService.Audience).Current;
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "BlazorVault",
+            Audience = audience,
+            IssuedAt = expires.AddHours(-1),
+            NotBefore = expires.AddHours(-1),
+            Expires = expires,
+            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, "someone"), new Claim(JwtRegisteredClaimNames.Name, "alice")]),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        });
+    }
+}

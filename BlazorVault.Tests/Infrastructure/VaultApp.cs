@@ -1,0 +1,104 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace BlazorVault.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on Kestrel over loopback, with its own temporary data directory and SQLite file.
+/// Two instances given the same directory behave like one installation restarted.
+/// </summary>
+public sealed class VaultApp : WebApplicationFactory<Program>
+{
+    private readonly bool _ownsDirectory;
+    private readonly Dictionary<string, string?> _settings;
+
+    public VaultApp(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    {
+        _ownsDirectory = dataDirectory is null;
+        DataDirectory = dataDirectory ?? TempDirectory.Create();
+        _settings = new Dictionary<string, string?>
+        {
+            ["Vault:DataDirectory"] = DataDirectory,
+            // Fast hashes: the tests are about behaviour, bench/ is about cost.
+            ["Vault:Passwords:BcryptWorkFactor"] = "4",
+            ["Vault:RateLimits:AuthPermitsPerMinute"] = "1000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        StartServer();
+    }
+
+    public string DataDirectory { get; }
+
+    public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features
+        .GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/");
+
+    /// <summary>The path and query of a redirect target on this app; the full URL for any other host.</summary>
+    public string? PathOf(Uri? location)
+    {
+        if (location is null)
+        {
+            return null;
+        }
+
+        var absolute = new Uri(BaseAddress, location);
+        return absolute.Authority == BaseAddress.Authority ? absolute.PathAndQuery : absolute.AbsoluteUri;
+    }
+
+    /// <summary>A browser-like client: keeps cookies, does not follow redirects.</summary>
+    public HttpClient CreateBrowserClient() =>
+        new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true })
+        {
+            BaseAddress = BaseAddress,
+        };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownsDirectory)
+        {
+            TempDirectory.Delete(DataDirectory);
+        }
+    }
+}
+
+public static class TempDirectory
+{
+    public static string Create()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "blazorvault-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public static void Delete(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open by a background task; the OS temp cleaner will take it.
+        }
+    }
+}

@@ -1,12 +1,16 @@
 using BlazorVault.Accounts;
 using BlazorVault.Components;
 using BlazorVault.Data;
+using BlazorVault.Files;
+using BlazorVault.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddVaultData(builder.Configuration);
 builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddStorage(builder.Configuration);
+builder.Services.AddFiles(builder.Configuration);
 
 var app = builder.Build();
 
@@ -30,6 +34,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccounts();
+app.MapFiles();
 app.MapVaultHealth();
 
 await app.RunAsync();

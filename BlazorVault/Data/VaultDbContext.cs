@@ -1,4 +1,5 @@
 using BlazorVault.Accounts;
+using BlazorVault.Files;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,4 +7,24 @@ namespace BlazorVault.Data;
 
 public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : IdentityDbContext<VaultUser>(options)
 {
+    public DbSet<StoredFile> Files => Set<StoredFile>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<StoredFile>(file =>
+        {
+            file.ToTable("Files");
+            file.HasKey(f => f.Id);
+            file.Property(f => f.Name).HasMaxLength(FileNames.MaxLength);
+            file.Property(f => f.ContentType).HasMaxLength(200);
+            file.Property(f => f.Sha256).HasMaxLength(64).IsFixedLength();
+            file.HasOne<VaultUser>().WithMany().HasForeignKey(f => f.OwnerId).OnDelete(DeleteBehavior.Cascade);
+            // The dashboard pages by owner in id (= upload time) or name order; the sweep looks up by hash.
+            file.HasIndex(f => new { f.OwnerId, f.Id });
+            file.HasIndex(f => new { f.OwnerId, f.Name });
+            file.HasIndex(f => f.Sha256);
+        });
+    }
 }

@@ -1,0 +1,215 @@
+using BlazorVault.Data;
+using BlazorVault.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BlazorVault.Files;
+
+/// <summary>
+/// The one place that reads and changes files: every call names the owner, and a file that is not
+/// the owner's behaves exactly like one that does not exist. Limits are enforced while streaming.
+/// </summary>
+public sealed class FileService(
+    IDbContextFactory<VaultDbContext> dbFactory,
+    IBlobStore blobs,
+    IOptions<VaultOptions> options,
+    TimeProvider clock,
+    ILogger<FileService> logger)
+{
+    public const int MaxPageSize = 500;
+
+    // Serializes the quota check with the insert: two uploads cannot both fit into the last free bytes.
+    private static readonly SemaphoreSlim CommitGate = new(1, 1);
+
+    private VaultOptions Settings => options.Value;
+
+    public async Task<UploadResult> UploadAsync(
+        string ownerId, string? name, string? contentType, Stream content,
+        IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerId);
+        var cleanName = FileNames.Sanitize(name);
+        if (cleanName is null)
+        {
+            return new UploadResult.InvalidName("The file needs a name.");
+        }
+
+        var usage = await GetUsageAsync(ownerId, cancellationToken);
+        var remaining = Math.Max(0, usage.QuotaBytes - usage.UsedBytes);
+        var limit = Math.Min(Settings.MaxUploadBytes, remaining);
+
+        StagedBlob staged;
+        try
+        {
+            staged = await blobs.WriteAsync(content, limit, progress, cancellationToken);
+        }
+        catch (BlobTooLargeException)
+        {
+            return limit < Settings.MaxUploadBytes
+                ? new UploadResult.OverQuota(usage.QuotaBytes, usage.UsedBytes)
+                : new UploadResult.TooLarge(Settings.MaxUploadBytes);
+        }
+
+        using (staged)
+        {
+            var committed = false;
+            try
+            {
+                var file = new StoredFile
+                {
+                    Id = Guid.CreateVersion7(clock.GetUtcNow()),
+                    OwnerId = ownerId,
+                    Name = cleanName,
+                    ContentType = FileNames.ContentTypeFor(cleanName, contentType),
+                    Size = staged.Length,
+                    Sha256 = staged.Sha256,
+                    CreatedAt = clock.GetUtcNow(),
+                };
+
+                await CommitGate.WaitAsync(cancellationToken);
+                try
+                {
+                    await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                    var used = await UsedBytesAsync(db, ownerId, cancellationToken);
+                    if (used + file.Size > usage.QuotaBytes)
+                    {
+                        return new UploadResult.OverQuota(usage.QuotaBytes, used);
+                    }
+
+                    db.Files.Add(file);
+                    // Not cancellable: past this point the upload is either wholly stored or not at all.
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    committed = true;
+                }
+                finally
+                {
+                    CommitGate.Release();
+                }
+
+                logger.LogInformation("Stored file {FileId} ({Size} bytes) for {OwnerId}", file.Id, file.Size, ownerId);
+                return new UploadResult.Stored(FileItem.From(file));
+            }
+            finally
+            {
+                if (!committed)
+                {
+                    await DeleteBlobIfUnusedAsync(staged.Sha256, releaseFirst: staged);
+                }
+            }
+        }
+    }
+
+    public async Task<FilePage> ListAsync(string ownerId, FileQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var files = db.Files.AsNoTracking().Where(f => f.OwnerId == ownerId);
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var pattern = "%" + EscapeLike(query.Search.Trim()) + "%";
+            files = files.Where(f => EF.Functions.Like(f.Name, pattern, "\\"));
+        }
+
+        var total = await files.CountAsync(cancellationToken);
+        var ordered = (query.SortBy, query.Descending) switch
+        {
+            (FileSortColumn.Name, false) => files.OrderBy(f => EF.Functions.Collate(f.Name, "NOCASE")).ThenBy(f => f.Id),
+            (FileSortColumn.Name, true) => files.OrderByDescending(f => EF.Functions.Collate(f.Name, "NOCASE")).ThenByDescending(f => f.Id),
+            (FileSortColumn.Size, false) => files.OrderBy(f => f.Size).ThenBy(f => f.Id),
+            (FileSortColumn.Size, true) => files.OrderByDescending(f => f.Size).ThenByDescending(f => f.Id),
+            (_, false) => files.OrderBy(f => f.Id),
+            // Version 7 GUIDs sort by creation time.
+            (_, true) => files.OrderByDescending(f => f.Id),
+        };
+        var items = await ordered
+            .Skip(Math.Max(0, query.Skip))
+            .Take(Math.Clamp(query.Take, 1, MaxPageSize))
+            .Select(f => new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt))
+            .ToListAsync(cancellationToken);
+        return new FilePage(items, total);
+    }
+
+    public async Task<FileItem?> GetAsync(string ownerId, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Files.AsNoTracking()
+            .Where(f => f.Id == id && f.OwnerId == ownerId)
+            .Select(f => new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>The owner's file and a way to read its bytes; null when it is not the owner's or does not exist.</summary>
+    public async Task<FileContent?> OpenAsync(string ownerId, Guid id, CancellationToken cancellationToken = default)
+    {
+        var file = await GetAsync(ownerId, id, cancellationToken);
+        return file is null ? null : ContentOf(file);
+    }
+
+    /// <summary>Opens any file by id, whoever owns it: only for callers that checked their own permission (share links).</summary>
+    public async Task<FileContent?> OpenForSharingAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var file = await db.Files.AsNoTracking()
+            .Where(f => f.Id == id)
+            .Select(f => new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt))
+            .SingleOrDefaultAsync(cancellationToken);
+        return file is null ? null : ContentOf(file);
+    }
+
+    public async Task<bool> DeleteAsync(string ownerId, Guid id, CancellationToken cancellationToken = default)
+    {
+        string sha256;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var file = await db.Files.SingleOrDefaultAsync(f => f.Id == id && f.OwnerId == ownerId, cancellationToken);
+            if (file is null)
+            {
+                return false;
+            }
+
+            sha256 = file.Sha256;
+            db.Files.Remove(file);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+
+        logger.LogInformation("Deleted file {FileId} of {OwnerId}", id, ownerId);
+        await DeleteBlobIfUnusedAsync(sha256, releaseFirst: null);
+        return true;
+    }
+
+    public async Task<StorageUsage> GetUsageAsync(string ownerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return new StorageUsage(await UsedBytesAsync(db, ownerId, cancellationToken), Settings.DefaultQuotaBytes);
+    }
+
+    /// <summary>Of the given hashes, those that some file row still references (for the blob sweep).</summary>
+    public async Task<IReadOnlySet<string>> FindReferencedAsync(IReadOnlyCollection<string> hashes, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var found = await db.Files.Where(f => hashes.Contains(f.Sha256)).Select(f => f.Sha256).Distinct().ToListAsync(cancellationToken);
+        return found.ToHashSet(StringComparer.Ordinal);
+    }
+
+    private FileContent ContentOf(FileItem file) =>
+        new(file, blobs.GetPhysicalPath(file.Sha256), () => blobs.OpenRead(file.Sha256));
+
+    private static async Task<long> UsedBytesAsync(VaultDbContext db, string ownerId, CancellationToken cancellationToken) =>
+        await db.Files.Where(f => f.OwnerId == ownerId).SumAsync(f => (long?)f.Size, cancellationToken) ?? 0;
+
+    private async Task DeleteBlobIfUnusedAsync(string sha256, StagedBlob? releaseFirst)
+    {
+        // Release our own protection first, then take the time before looking for references.
+        releaseFirst?.Dispose();
+        var lookedAt = DateTime.UtcNow;
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        if (!await db.Files.AnyAsync(f => f.Sha256 == sha256, CancellationToken.None))
+        {
+            await blobs.DeleteIfUnusedAsync(sha256, lookedAt, CancellationToken.None);
+        }
+    }
+
+    private static string EscapeLike(string term) =>
+        term.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal);
+}

@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using BlazorVault.Data;
+
+namespace BlazorVault.Storage;
+
+/// <summary>
+/// Blobs as files: <c>blobs/ab/cd/&lt;sha256&gt;</c> under the data directory, written through
+/// <c>tmp/</c> on the same file system so that the final rename is atomic.
+/// </summary>
+/// <remarks>
+/// Races between writers and deleters are settled under one short lock: a writer registers its hash
+/// as in flight and touches the blob's modification time when it reuses or releases it; a deleter
+/// removes a blob only if it is not in flight and was not touched since the deleter looked for
+/// references. So a row is never committed for a blob that a concurrent delete removes.
+/// </remarks>
+public sealed class FileSystemBlobStore : IBlobStore
+{
+    private const int BufferSize = 1024 * 1024;
+
+    private readonly string _blobRoot;
+    private readonly string _tempRoot;
+    private readonly ILogger<FileSystemBlobStore> _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _activeTemps = new(StringComparer.Ordinal);
+
+    public FileSystemBlobStore(VaultPaths paths, ILogger<FileSystemBlobStore> logger)
+    {
+        _blobRoot = paths.SubDirectory("blobs");
+        _tempRoot = paths.SubDirectory("tmp");
+        _logger = logger;
+    }
+
+    public async Task<StagedBlob> WriteAsync(Stream content, long maxBytes, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var temp = Path.Combine(_tempRoot, Guid.NewGuid().ToString("N") + ".upload");
+        lock (_gate)
+        {
+            _activeTemps.Add(temp);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            long length = 0;
+            byte[] hash;
+            using (var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
+            {
+                int read;
+                while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+                {
+                    length += read;
+                    if (length > maxBytes)
+                    {
+                        throw new BlobTooLargeException(maxBytes);
+                    }
+
+                    hasher.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    progress?.Report(length);
+                }
+
+                file.Flush(flushToDisk: true);
+                hash = hasher.GetHashAndReset();
+            }
+
+            var sha256 = Convert.ToHexStringLower(hash);
+            var target = BlobPath(sha256);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            lock (_gate)
+            {
+                _inFlight[sha256] = _inFlight.GetValueOrDefault(sha256) + 1;
+                if (File.Exists(target))
+                {
+                    // Identical content is stored once; the touch tells deleters it is wanted again.
+                    File.Delete(temp);
+                    File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
+                }
+                else
+                {
+                    File.Move(temp, target);
+                }
+
+                _activeTemps.Remove(temp);
+            }
+
+            return new StagedBlob(sha256, length, () => Release(sha256));
+        }
+        catch
+        {
+            DeleteQuietly(temp);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            lock (_gate)
+            {
+                _activeTemps.Remove(temp);
+            }
+        }
+    }
+
+    public Stream? OpenRead(string sha256)
+    {
+        if (!IsHash(sha256))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new FileStream(BlobPath(sha256), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public string? GetPhysicalPath(string sha256) => IsHash(sha256) ? BlobPath(sha256) : null;
+
+    public Task<bool> DeleteIfUnusedAsync(string sha256, DateTime unreferencedSince, CancellationToken cancellationToken)
+    {
+        if (!IsHash(sha256))
+        {
+            return Task.FromResult(false);
+        }
+
+        var path = BlobPath(sha256);
+        lock (_gate)
+        {
+            if (_inFlight.ContainsKey(sha256) || !File.Exists(path) || File.GetLastWriteTimeUtc(path) > unreferencedSince)
+            {
+                return Task.FromResult(false);
+            }
+
+            File.Delete(path);
+        }
+
+        _logger.LogDebug("Deleted unreferenced blob {Sha256}", sha256);
+        return Task.FromResult(true);
+    }
+
+    public async Task<int> SweepAsync(Func<IReadOnlyCollection<string>, CancellationToken, Task<IReadOnlySet<string>>> findReferenced, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(findReferenced);
+        var removed = 0;
+        foreach (var temp in Directory.EnumerateFiles(_tempRoot))
+        {
+            bool active;
+            lock (_gate)
+            {
+                active = _activeTemps.Contains(temp);
+            }
+
+            if (!active && DeleteQuietly(temp))
+            {
+                removed++;
+            }
+        }
+
+        foreach (var batch in Directory.EnumerateFiles(_blobRoot, "*", SearchOption.AllDirectories)
+                     .Select(Path.GetFileName)
+                     .OfType<string>()
+                     .Where(IsHash)
+                     .Chunk(500))
+        {
+            var lookedAt = DateTime.UtcNow;
+            var referenced = await findReferenced(batch, cancellationToken);
+            foreach (var sha256 in batch.Where(h => !referenced.Contains(h)))
+            {
+                if (await DeleteIfUnusedAsync(sha256, lookedAt, cancellationToken))
+                {
+                    removed++;
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    private void Release(string sha256)
+    {
+        lock (_gate)
+        {
+            var count = _inFlight.GetValueOrDefault(sha256) - 1;
+            if (count > 0)
+            {
+                _inFlight[sha256] = count;
+            }
+            else
+            {
+                _inFlight.Remove(sha256);
+            }
+
+            // A deleter that looked for references before the row was committed must not delete now.
+            var path = BlobPath(sha256);
+            if (File.Exists(path))
+            {
+                File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+            }
+        }
+    }
+
+    private string BlobPath(string sha256) => Path.Combine(_blobRoot, sha256[..2], sha256[2..4], sha256);
+
+    private static bool IsHash(string value) =>
+        value.Length == 64 && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+
+    private bool DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (IOException e)
+        {
+            _logger.LogWarning(e, "Could not delete {Path}", path);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using BlazorVault.Accounts;
+using BlazorVault.Data;
+using BlazorVault.Files;
+using BlazorVault.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace BlazorVault.Tests.Infrastructure;
+
+/// <summary>
+/// FileService over a real SQLite file and a real blob store in a temporary data directory,
+/// without the web host: for tests of the service itself.
+/// </summary>
+public sealed class FilesTestBed : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private FilesTestBed(ServiceProvider services, string directory)
+    {
+        _services = services;
+        DataDirectory = directory;
+    }
+
+    public string DataDirectory { get; }
+
+    public FileService Files => _services.GetRequiredService<FileService>();
+
+    public IBlobStore Blobs => _services.GetRequiredService<IBlobStore>();
+
+    public IServiceProvider Services => _services;
+
+    public static async Task<FilesTestBed> CreateAsync(long maxUploadBytes = 1024 * 1024, long quotaBytes = 10 * 1024 * 1024)
+    {
+        var directory = TempDirectory.Create();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<IHostEnvironment>(new TestHostEnvironment(directory))
+            .AddSingleton(Options.Create(new VaultOptions { DataDirectory = directory, MaxUploadBytes = maxUploadBytes, DefaultQuotaBytes = quotaBytes }))
+            .AddSingleton<VaultPaths>()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<IBlobStore, FileSystemBlobStore>()
+            .AddSingleton<FileService>();
+        services.AddDbContextFactory<VaultDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<VaultPaths>().ConnectionString));
+        var provider = services.BuildServiceProvider();
+
+        await using var db = await provider.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync();
+        await db.Database.MigrateAsync();
+        return new FilesTestBed(provider, directory);
+    }
+
+    /// <summary>Creates a user row (files reference their owner) and returns its id.</summary>
+    public async Task<string> AddUserAsync(string userName)
+    {
+        await using var db = await _services.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync();
+        var user = new VaultUser { UserName = userName, NormalizedUserName = userName.ToUpperInvariant() };
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        return user.Id;
+    }
+
+    public async Task<int> CountRowsAsync()
+    {
+        await using var db = await _services.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync();
+        return await db.Files.CountAsync();
+    }
+
+    public string[] BlobFiles() => FilesUnder("blobs");
+
+    public string[] TempFiles() => FilesUnder("tmp");
+
+    private string[] FilesUnder(string folder)
+    {
+        var path = Path.Combine(DataDirectory, folder);
+        return Directory.Exists(path) ? Directory.GetFiles(path, "*", SearchOption.AllDirectories) : [];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TempDirectory.Delete(DataDirectory);
+    }
+
+    private sealed class TestHostEnvironment(string root) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Testing";
+
+        public string ApplicationName { get; set; } = "BlazorVault";
+
+        public string ContentRootPath { get; set; } = root;
+
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } =
+            new Microsoft.Extensions.FileProviders.NullFileProvider();
+    }
+}
+
+/// <summary>A source stream that fails or stalls part-way, as a dropped client does.</summary>
+public sealed class FailingStream(long failAfter, Exception? failure = null) : Stream
+{
+    private long _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_position >= failAfter)
+        {
+            throw failure ?? new IOException("The client went away.");
+        }
+
+        var n = (int)Math.Min(count, failAfter - _position);
+        Array.Fill(buffer, (byte)'x', offset, n);
+        _position += n;
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

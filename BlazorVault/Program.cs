@@ -2,6 +2,7 @@ using BlazorVault.Accounts;
 using BlazorVault.Components;
 using BlazorVault.Data;
 using BlazorVault.Files;
+using BlazorVault.Sharing;
 using BlazorVault.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ builder.Services.AddVaultData(builder.Configuration);
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddFiles(builder.Configuration);
+builder.Services.AddSharing(builder.Configuration);
 
 var app = builder.Build();
 

@@ -1,8 +1,10 @@
 using BlazorVault.Accounts;
 using BlazorVault.Data;
 using BlazorVault.Files;
+using BlazorVault.Sharing;
 using BlazorVault.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -28,9 +30,11 @@ public sealed class FilesTestBed : IAsyncDisposable
 
     public IBlobStore Blobs => _services.GetRequiredService<IBlobStore>();
 
+    public ShareLinkService Links => _services.GetRequiredService<ShareLinkService>();
+
     public IServiceProvider Services => _services;
 
-    public static async Task<FilesTestBed> CreateAsync(long maxUploadBytes = 1024 * 1024, long quotaBytes = 10 * 1024 * 1024)
+    public static async Task<FilesTestBed> CreateAsync(long maxUploadBytes = 1024 * 1024, long quotaBytes = 10 * 1024 * 1024, TimeProvider? clock = null)
     {
         var directory = TempDirectory.Create();
         var services = new ServiceCollection()
@@ -38,9 +42,10 @@ public sealed class FilesTestBed : IAsyncDisposable
             .AddSingleton<IHostEnvironment>(new TestHostEnvironment(directory))
             .AddSingleton(Options.Create(new VaultOptions { DataDirectory = directory, MaxUploadBytes = maxUploadBytes, DefaultQuotaBytes = quotaBytes }))
             .AddSingleton<VaultPaths>()
-            .AddSingleton(TimeProvider.System)
+            .AddSingleton(clock ?? TimeProvider.System)
             .AddSingleton<IBlobStore, FileSystemBlobStore>()
-            .AddSingleton<FileService>();
+            .AddSingleton<FileService>()
+            .AddSharing(new ConfigurationBuilder().Build());
         services.AddDbContextFactory<VaultDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<VaultPaths>().ConnectionString));
         var provider = services.BuildServiceProvider();
 

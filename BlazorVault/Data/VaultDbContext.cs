@@ -1,5 +1,6 @@
 using BlazorVault.Accounts;
 using BlazorVault.Files;
+using BlazorVault.Sharing;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,6 +9,8 @@ namespace BlazorVault.Data;
 public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : IdentityDbContext<VaultUser>(options)
 {
     public DbSet<StoredFile> Files => Set<StoredFile>();
+
+    public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -25,6 +28,15 @@ public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : I
             file.HasIndex(f => new { f.OwnerId, f.Id });
             file.HasIndex(f => new { f.OwnerId, f.Name });
             file.HasIndex(f => f.Sha256);
+        });
+
+        builder.Entity<ShareLink>(link =>
+        {
+            link.ToTable("ShareLinks");
+            link.HasKey(l => l.Id);
+            // Deleting a file ends its links.
+            link.HasOne<StoredFile>().WithMany().HasForeignKey(l => l.FileId).OnDelete(DeleteBehavior.Cascade);
+            link.HasIndex(l => l.FileId);
         });
     }
 }

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BlazorVault.Sharing;
+
+/// <summary>The <c>Vault:Links</c> configuration section.</summary>
+public sealed class ShareOptions
+{
+    public const string SectionName = "Vault:Links";
+
+    [Range(typeof(TimeSpan), "00:05:00", "3650.00:00:00")]
+    public TimeSpan DefaultLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    [Range(typeof(TimeSpan), "00:05:00", "3650.00:00:00")]
+    public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long after a counted download a Range request that continues it (starts past byte 0)
+    /// is still served without counting, even once the link is used up.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Requests to <c>/s/*</c> per client address per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int PermitsPerMinute { get; set; } = 120;
+}

@@ -5,6 +5,9 @@ public static class FilesExtensions
     public static IServiceCollection AddFiles(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<FileService>();
+        // Scoped is per circuit: one upload queue and one set of toasts per browser tab.
+        services.AddScoped<UploadQueue>();
+        services.AddScoped<BlazorVault.Components.ToastService>();
         services.AddHostedService<BlobSweeper>();
         return services;
     }

@@ -1,0 +1,209 @@
+using System.Security.Cryptography;
+using BlazorVault.Files;
+using BlazorVault.Tests.Infrastructure;
+using Bunit;
+using Microsoft.AspNetCore.Components.Forms;
+
+namespace BlazorVault.Tests.Files;
+
+public sealed class DashboardTests : BunitContext, IAsyncLifetime
+{
+    private const long MaxUploadBytes = 4096;
+    private const long QuotaBytes = 16 * 1024;
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    private readonly VaultServices _vault;
+
+    public DashboardTests()
+    {
+        // QuickGrid and InputFile talk to their JavaScript; there is no browser here.
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        _vault = VaultServices.Register(this, MaxUploadBytes, QuotaBytes);
+    }
+
+    public async ValueTask InitializeAsync() => await _vault.InitializeAsync();
+
+    [Fact]
+    public async Task Upload_WhenAFileIsChosen_AddsARowAndStoresItsBytes()
+    {
+        var bytes = RandomNumberGenerator.GetBytes(3000);
+        var cut = Render<Dashboard>();
+
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(bytes, "a.bin"));
+
+        cut.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(cut.FindAll("[data-testid=upload-row]"));
+            Assert.Equal(nameof(UploadState.Stored), row.GetAttribute("data-upload-state"));
+            Assert.Equal(["a.bin"], FileNames(cut));
+        }, Wait);
+        var stored = Assert.Single(await _vault.ListAsync());
+        Assert.Equal("a.bin", stored.Name);
+        Assert.Equal(bytes.Length, stored.Size);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), stored.Sha256);
+        var content = await _vault.Files.OpenAsync(VaultServices.UserId, stored.Id);
+        await using var read = content!.OpenRead()!;
+        using var copy = new MemoryStream();
+        await read.CopyToAsync(copy);
+        Assert.Equal(bytes, copy.ToArray());
+    }
+
+    [Fact]
+    public async Task Upload_WhenFileIsTooLarge_ShowsItsErrorAndStoresNothing()
+    {
+        var cut = Render<Dashboard>();
+
+        cut.FindComponent<InputFile>().UploadFiles(
+            InputFileContent.CreateFromBinary(new byte[MaxUploadBytes + 1], "huge.iso"),
+            InputFileContent.CreateFromBinary([1, 2, 3], "small.txt"));
+
+        cut.WaitForAssertion(() =>
+        {
+            var rows = cut.FindAll("[data-testid=upload-row]");
+            Assert.Equal(2, rows.Count);
+            Assert.Equal(nameof(UploadState.Failed), rows[0].GetAttribute("data-upload-state"));
+            Assert.Contains("Too large", rows[0].QuerySelector("[data-testid=upload-error]")!.TextContent, StringComparison.Ordinal);
+            // The other file of the same batch is not held back by the failure.
+            Assert.Equal(nameof(UploadState.Stored), rows[1].GetAttribute("data-upload-state"));
+            Assert.Null(rows[1].QuerySelector("[data-testid=upload-error]"));
+        }, Wait);
+        var stored = Assert.Single(await _vault.ListAsync());
+        Assert.Equal("small.txt", stored.Name);
+        Assert.Single(_vault.BlobFiles());
+        Assert.Contains(cut.FindAll("[data-toast-kind=Error]"), t => t.TextContent.Contains("huge.iso", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Upload_WhenFileDoesNotFitTheQuota_FailsThatFileAndStoresTheOthers()
+    {
+        await FillAsync(QuotaBytes - 100);
+        var cut = Render<Dashboard>();
+
+        cut.FindComponent<InputFile>().UploadFiles(
+            InputFileContent.CreateFromBinary(new byte[200], "too-much.bin"),
+            InputFileContent.CreateFromBinary(new byte[50], "fits.bin"));
+
+        cut.WaitForAssertion(() =>
+        {
+            var rows = cut.FindAll("[data-testid=upload-row]");
+            Assert.Contains("Not enough space", rows[0].TextContent, StringComparison.Ordinal);
+            Assert.Equal(nameof(UploadState.Stored), rows[1].GetAttribute("data-upload-state"));
+        }, Wait);
+        var names = (await _vault.ListAsync()).Select(f => f.Name).ToList();
+        Assert.Contains("fits.bin", names);
+        Assert.DoesNotContain("too-much.bin", names);
+    }
+
+    [Fact]
+    public async Task Delete_AsksFirst_CancelKeepsTheFileAndConfirmRemovesIt()
+    {
+        await _vault.SeedAsync("report.pdf", [1, 2, 3, 4]);
+        var cut = Render<Dashboard>();
+        cut.WaitForAssertion(() => Assert.Equal(["report.pdf"], FileNames(cut)), Wait);
+
+        cut.Find("[data-testid=delete]").Click();
+        Assert.Equal("report.pdf", cut.Find("[data-testid=confirm-file-name]").TextContent);
+        cut.Find("[data-testid=confirm-cancel]").Click();
+
+        Assert.Empty(cut.FindAll("[data-testid=confirm-dialog]"));
+        Assert.Single(await _vault.ListAsync());
+
+        cut.Find("[data-testid=delete]").Click();
+        cut.Find("[data-testid=confirm-ok]").Click();
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Empty(cut.FindAll("[data-testid=confirm-dialog]"));
+            Assert.Single(cut.FindAll("[data-testid=empty-state]"));
+        }, Wait);
+        Assert.Empty(await _vault.ListAsync());
+        Assert.Empty(_vault.BlobFiles());
+        Assert.Equal("0 B", cut.Find("[data-testid=usage-text] strong").TextContent);
+    }
+
+    [Fact]
+    public async Task Delete_WhenEscapeIsPressed_ClosesTheDialogAndKeepsTheFile()
+    {
+        await _vault.SeedAsync("notes.txt", [42]);
+        var cut = Render<Dashboard>();
+        cut.WaitForAssertion(() => Assert.Equal(["notes.txt"], FileNames(cut)), Wait);
+
+        cut.Find("[data-testid=delete]").Click();
+        cut.Find("[data-testid=confirm-dialog]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+
+        Assert.Empty(cut.FindAll("[data-testid=confirm-dialog]"));
+        Assert.Equal(["notes.txt"], FileNames(cut));
+        Assert.Single(await _vault.ListAsync());
+    }
+
+    [Fact]
+    public void Dashboard_WhenTheUserHasNoFiles_ShowsTheEmptyState()
+    {
+        var cut = Render<Dashboard>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Drop files here or choose some to upload",
+            cut.Find("[data-testid=empty-state]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Empty(cut.FindAll("[data-testid=no-match]"));
+        Assert.Empty(FileNames(cut));
+    }
+
+    [Fact]
+    public async Task Search_NarrowsTheGridAndSaysSoWhenNothingMatches()
+    {
+        await _vault.SeedAsync("report-2025.pdf", [1]);
+        await _vault.SeedAsync("holiday.jpg", [2]);
+        await _vault.SeedAsync("Report-2026.pdf", [3]);
+        var cut = Render<Dashboard>();
+        cut.WaitForAssertion(() => Assert.Equal(3, FileNames(cut).Count), Wait);
+
+        cut.Find("[data-testid=search]").Input("report");
+
+        cut.WaitForAssertion(() => Assert.Equal(["Report-2026.pdf", "report-2025.pdf"], FileNames(cut)), Wait);
+
+        cut.Find("[data-testid=search]").Input("tax");
+
+        cut.WaitForAssertion(() => Assert.Contains("tax", cut.Find("[data-testid=no-match]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Empty(cut.FindAll("[data-testid=empty-state]"));
+    }
+
+    [Fact]
+    public void UsageBar_AfterAnUpload_ShowsTheUploadedBytes()
+    {
+        var cut = Render<Dashboard>();
+        cut.WaitForAssertion(() => Assert.Equal("0 B", cut.Find("[data-testid=usage-text] strong").TextContent), Wait);
+
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(new byte[2048], "half.bin"));
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal(FileDisplay.Size(2048), cut.Find("[data-testid=usage-text] strong").TextContent);
+            // 2 KiB of a 16 KiB quota.
+            Assert.Equal("12.5", cut.Find("[data-testid=usage-bar] [role=progressbar]").GetAttribute("aria-valuenow"));
+        }, Wait);
+        Assert.DoesNotContain("bg-warning", cut.Find("[data-testid=usage-bar] .progress-bar").ClassName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UsageBar_AboveNinetyPercent_TurnsToTheWarningColour()
+    {
+        await FillAsync(QuotaBytes * 95 / 100);
+
+        var cut = Render<Dashboard>();
+
+        cut.WaitForAssertion(() => Assert.Contains("bg-warning", cut.Find("[data-testid=usage-bar] .progress-bar").ClassName, StringComparison.Ordinal), Wait);
+    }
+
+    // Files are capped at MaxUploadBytes, so a nearly full quota takes several.
+    private async Task FillAsync(long bytes)
+    {
+        for (var part = 0; bytes > 0; part++)
+        {
+            var size = (int)Math.Min(bytes, MaxUploadBytes);
+            await _vault.SeedAsync($"filler-{part}.bin", RandomNumberGenerator.GetBytes(size));
+            bytes -= size;
+        }
+    }
+
+    private static List<string> FileNames(IRenderedComponent<Dashboard> cut) =>
+        cut.FindAll("table [data-testid=file-name]").Select(e => e.TextContent).ToList();
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+
+namespace BlazorVault.Files;
+
+public enum FileKind
+{
+    Image,
+    Video,
+    Audio,
+    Pdf,
+    Archive,
+    Text,
+    Other,
+}
+
+/// <summary>How files look in the dashboard: sizes, kinds and dates as people read them.</summary>
+public static class FileDisplay
+{
+    private static readonly string[] Units = ["B", "KB", "MB", "GB", "TB", "PB"];
+
+    private static readonly HashSet<string> ArchiveTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "application/zip", "application/x-zip-compressed", "application/x-tar", "application/gzip",
+        "application/x-gzip", "application/x-7z-compressed", "application/x-rar-compressed",
+        "application/vnd.rar", "application/x-bzip2", "application/x-xz", "application/zstd",
+        "application/java-archive",
+    };
+
+    private static readonly HashSet<string> TextTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "application/json", "application/xml", "application/javascript", "application/x-sh",
+        "application/yaml", "application/x-yaml", "application/toml", "application/sql",
+    };
+
+    /// <summary>Binary units (1 KB = 1024 B) with one decimal above bytes: "512 B", "1.5 MB".</summary>
+    public static string Size(long bytes)
+    {
+        if (bytes < 1024)
+        {
+            return string.Create(CultureInfo.CurrentCulture, $"{bytes} B");
+        }
+
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < Units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return string.Create(CultureInfo.CurrentCulture, $"{value:0.0} {Units[unit]}");
+    }
+
+    public static string Speed(double bytesPerSecond) =>
+        string.Create(CultureInfo.CurrentCulture, $"{bytesPerSecond / (1024 * 1024):0.0} MB/s");
+
+    /// <summary>A percentage for CSS and ARIA attributes, which always want a dot as decimal separator.</summary>
+    public static string CssPercent(double percent) =>
+        Math.Clamp(percent, 0, 100).ToString("0.#", CultureInfo.InvariantCulture);
+
+    public static FileKind KindOf(string contentType)
+    {
+        var media = contentType.Split(';', 2)[0].Trim();
+        return media switch
+        {
+            _ when media.StartsWith("image/", StringComparison.OrdinalIgnoreCase) => FileKind.Image,
+            _ when media.StartsWith("video/", StringComparison.OrdinalIgnoreCase) => FileKind.Video,
+            _ when media.StartsWith("audio/", StringComparison.OrdinalIgnoreCase) => FileKind.Audio,
+            _ when media.Equals("application/pdf", StringComparison.OrdinalIgnoreCase) => FileKind.Pdf,
+            _ when ArchiveTypes.Contains(media) => FileKind.Archive,
+            _ when media.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+                || TextTypes.Contains(media)
+                || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+                || media.EndsWith("+xml", StringComparison.OrdinalIgnoreCase) => FileKind.Text,
+            _ => FileKind.Other,
+        };
+    }
+
+    public static string Icon(FileKind kind) => kind switch
+    {
+        FileKind.Image => "🖼️",
+        FileKind.Video => "🎬",
+        FileKind.Audio => "🎵",
+        FileKind.Pdf => "📕",
+        FileKind.Archive => "🗜️",
+        FileKind.Text => "📝",
+        _ => "📄",
+    };
+
+    public static string Label(FileKind kind) => kind switch
+    {
+        FileKind.Pdf => "PDF",
+        FileKind.Other => "File",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>"Today, 14:05", "Yesterday, 09:12", or "3 Mar 2026, 18:40", in the viewer's time zone.</summary>
+    public static string Date(DateTimeOffset at, DateTimeOffset now, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, zone);
+        var today = TimeZoneInfo.ConvertTime(now, zone).Date;
+        var culture = CultureInfo.CurrentCulture;
+        var time = local.ToString("t", culture);
+        if (local.Date == today)
+        {
+            return "Today, " + time;
+        }
+
+        if (local.Date == today.AddDays(-1))
+        {
+            return "Yesterday, " + time;
+        }
+
+        return local.ToString("d MMM yyyy", culture) + ", " + time;
+    }
+}

@@ -1,0 +1,320 @@
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Options;
+
+namespace BlazorVault.Files;
+
+public enum UploadState
+{
+    Waiting,
+    Uploading,
+    Stored,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>One chosen file on its way into the vault, as the upload list shows it.</summary>
+public sealed class UploadItem
+{
+    private readonly TimeProvider _clock;
+    private long _bytesDone;
+    private long _startedAt;
+
+    internal UploadItem(IBrowserFile file, TimeProvider clock)
+    {
+        File = file;
+        _clock = clock;
+        Name = FileNames.Sanitize(file.Name) ?? file.Name;
+    }
+
+    public Guid Id { get; } = Guid.NewGuid();
+
+    public string Name { get; }
+
+    public long Size => File.Size;
+
+    public UploadState State { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public FileItem? Stored { get; private set; }
+
+    public long BytesDone => Interlocked.Read(ref _bytesDone);
+
+    public double Percent => Size == 0
+        ? (State == UploadState.Stored ? 100 : 0)
+        : Math.Min(100, BytesDone * 100.0 / Size);
+
+    /// <summary>Average since the transfer began; null until there is enough to measure.</summary>
+    public double? BytesPerSecond
+    {
+        get
+        {
+            if (_startedAt == 0)
+            {
+                return null;
+            }
+
+            var seconds = _clock.GetElapsedTime(_startedAt).TotalSeconds;
+            return seconds < 0.2 ? null : BytesDone / seconds;
+        }
+    }
+
+    public bool IsFinished => State is UploadState.Stored or UploadState.Failed or UploadState.Cancelled;
+
+    internal IBrowserFile File { get; }
+
+    internal CancellationTokenSource Cancellation { get; } = new();
+
+    internal void Start()
+    {
+        State = UploadState.Uploading;
+        _startedAt = _clock.GetTimestamp();
+    }
+
+    internal void ReportBytes(long bytes) => Interlocked.Exchange(ref _bytesDone, bytes);
+
+    internal void Succeed(FileItem file)
+    {
+        Stored = file;
+        ReportBytes(file.Size);
+        State = UploadState.Stored;
+    }
+
+    internal void Fail(string error)
+    {
+        State = UploadState.Failed;
+        Error = error;
+    }
+
+    internal void MarkCancelled()
+    {
+        State = UploadState.Cancelled;
+        Error = "Cancelled.";
+    }
+}
+
+/// <summary>
+/// Uploads the files chosen in one circuit strictly one after another, because InputFile cannot read
+/// two files at once over one circuit ("Concurrent reads or writes are not supported"). Each file
+/// fails or succeeds on its own. Scoped: one queue per circuit. Every member is meant to be called on
+/// the renderer's synchronization context, as component event handlers are.
+/// </summary>
+public sealed class UploadQueue(
+    FileService files,
+    IOptions<VaultOptions> options,
+    TimeProvider clock,
+    ILogger<UploadQueue> logger) : IDisposable
+{
+    /// <summary>Progress re-renders at most this often, so rendering does not slow the transfer.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly List<UploadItem> _items = [];
+    private bool _pumping;
+    private long _lastProgressSignal;
+
+    /// <summary>Something visible changed (state or throttled progress).</summary>
+    public event Action? Changed;
+
+    /// <summary>An item ended (stored, failed or cancelled).</summary>
+    public event Func<UploadItem, Task>? Finished;
+
+    public IReadOnlyList<UploadItem> Items => _items;
+
+    /// <summary>True while a file is waiting or being read: its browser-side input must stay in the page.</summary>
+    public bool IsBusy => _items.Exists(i => !i.IsFinished);
+
+    public long MaxUploadBytes => options.Value.MaxUploadBytes;
+
+    /// <summary>
+    /// Adds the files to the queue, failing at once those that cannot fit, and returns the task that
+    /// runs the queue until it is empty (already running when this was a second batch).
+    /// </summary>
+    public async Task EnqueueAsync(string ownerId, IReadOnlyList<IBrowserFile> chosen)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerId);
+        var usage = await files.GetUsageAsync(ownerId);
+        var remaining = usage.QuotaBytes - usage.UsedBytes - _items.Where(i => !i.IsFinished).Sum(i => i.Size);
+        var added = new List<UploadItem>();
+        foreach (var file in chosen)
+        {
+            var item = new UploadItem(file, clock);
+            _items.Add(item);
+            if (PreCheck(file, remaining) is { } error)
+            {
+                item.Fail(error);
+                added.Add(item);
+                continue;
+            }
+
+            remaining -= file.Size;
+        }
+
+        Changed?.Invoke();
+        foreach (var failed in added)
+        {
+            await RaiseFinishedAsync(failed);
+        }
+
+        if (!_pumping)
+        {
+            _pumping = true;
+            try
+            {
+                await PumpAsync(ownerId);
+            }
+            finally
+            {
+                _pumping = false;
+            }
+        }
+    }
+
+    public void Cancel(UploadItem item)
+    {
+        if (item.IsFinished)
+        {
+            return;
+        }
+
+        if (item.State == UploadState.Waiting)
+        {
+            item.MarkCancelled();
+            Changed?.Invoke();
+        }
+
+        // An upload in flight ends in its own catch, which records the state.
+        item.Cancellation.Cancel();
+    }
+
+    public void CancelAll()
+    {
+        foreach (var item in _items.ToList())
+        {
+            Cancel(item);
+        }
+    }
+
+    public void ClearFinished()
+    {
+        foreach (var item in _items.Where(i => i.IsFinished).ToList())
+        {
+            item.Cancellation.Dispose();
+            _items.Remove(item);
+        }
+
+        Changed?.Invoke();
+    }
+
+    public void Dispose()
+    {
+        CancelAll();
+    }
+
+    private string? PreCheck(IBrowserFile file, long remainingBytes)
+    {
+        if (FileNames.Sanitize(file.Name) is null)
+        {
+            return "This file name cannot be used.";
+        }
+
+        if (file.Size > MaxUploadBytes)
+        {
+            return $"Too large: {FileDisplay.Size(file.Size)}, the limit is {FileDisplay.Size(MaxUploadBytes)} per file.";
+        }
+
+        if (file.Size > remainingBytes)
+        {
+            return $"Not enough space: needs {FileDisplay.Size(file.Size)}, {FileDisplay.Size(Math.Max(0, remainingBytes))} left.";
+        }
+
+        return null;
+    }
+
+    private async Task PumpAsync(string ownerId)
+    {
+        while (_items.Find(i => i.State == UploadState.Waiting) is { } item)
+        {
+            await UploadOneAsync(ownerId, item);
+            await RaiseFinishedAsync(item);
+        }
+    }
+
+    private async Task UploadOneAsync(string ownerId, UploadItem item)
+    {
+        var token = item.Cancellation.Token;
+        item.Start();
+        Changed?.Invoke();
+        try
+        {
+            // Earlier files of the batch have used space since it was queued.
+            var usage = await files.GetUsageAsync(ownerId, token);
+            if (PreCheck(item.File, usage.QuotaBytes - usage.UsedBytes) is { } error)
+            {
+                item.Fail(error);
+                return;
+            }
+
+            // Streamed straight into the blob store: the file is never held in memory here.
+            await using var content = item.File.OpenReadStream(MaxUploadBytes, token);
+            var result = await files.UploadAsync(ownerId, item.File.Name, item.File.ContentType, content, new ItemProgress(item, this), token);
+            switch (result)
+            {
+                case UploadResult.Stored stored:
+                    item.Succeed(stored.File);
+                    break;
+                case UploadResult.TooLarge tooLarge:
+                    item.Fail($"Too large: the limit is {FileDisplay.Size(tooLarge.LimitBytes)} per file.");
+                    break;
+                case UploadResult.OverQuota quota:
+                    item.Fail($"Not enough space: {FileDisplay.Size(Math.Max(0, quota.QuotaBytes - quota.UsedBytes))} left.");
+                    break;
+                case UploadResult.InvalidName invalid:
+                    item.Fail(invalid.Reason);
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            item.MarkCancelled();
+        }
+#pragma warning disable CA1031 // One file's failure (a dropped connection, a full disk) must not stop the rest of the queue.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            logger.LogWarning(e, "Upload of {Name} failed", item.Name);
+            item.Fail("The upload was interrupted. Try again.");
+        }
+        finally
+        {
+            Changed?.Invoke();
+        }
+    }
+
+    private async Task RaiseFinishedAsync(UploadItem item)
+    {
+        if (Finished is { } handler)
+        {
+            await handler(item);
+        }
+    }
+
+    private void OnProgress()
+    {
+        if (_lastProgressSignal != 0 && clock.GetElapsedTime(_lastProgressSignal) < ProgressInterval)
+        {
+            return;
+        }
+
+        _lastProgressSignal = clock.GetTimestamp();
+        Changed?.Invoke();
+    }
+
+    private sealed class ItemProgress(UploadItem item, UploadQueue queue) : IProgress<long>
+    {
+        public void Report(long value)
+        {
+            item.ReportBytes(value);
+            queue.OnProgress();
+        }
+    }
+}

@@ -16,7 +16,7 @@ public sealed class AccountBrowserTests(BrowserFixture browser) : BrowserTest(br
 
     private ILocator Heading(string name) => Page.GetByRole(AriaRole.Heading, new() { Name = name, Level = 1 });
 
-    [BrowserFact]
+    [Fact]
     public async Task OpeningTheDashboard_WhenSignedOut_RedirectsToSignIn()
     {
         await Page.GotoAsync("");
@@ -27,7 +27,7 @@ public sealed class AccountBrowserTests(BrowserFixture browser) : BrowserTest(br
         await Expect(NavUser).Not.ToBeAttachedAsync();
     }
 
-    [BrowserFact]
+    [Fact]
     public async Task Register_ThroughTheForm_LandsOnTheDashboardWithTheUserNameInTheNav()
     {
         await RegisterAsync("alice");
@@ -37,7 +37,7 @@ public sealed class AccountBrowserTests(BrowserFixture browser) : BrowserTest(br
         await Expect(NavUser).ToHaveTextAsync("alice");
     }
 
-    [BrowserFact]
+    [Fact]
     public async Task SignOut_ThenOpeningTheDashboard_RedirectsToSignIn()
     {
         await RegisterAsync("alice");
@@ -52,7 +52,7 @@ public sealed class AccountBrowserTests(BrowserFixture browser) : BrowserTest(br
         await Expect(Heading("Sign in")).ToBeVisibleAsync();
     }
 
-    [BrowserFact]
+    [Fact]
     public async Task SignIn_AfterSigningOut_OpensTheDashboardAgain()
     {
         await RegisterAsync("alice");
@@ -67,7 +67,7 @@ public sealed class AccountBrowserTests(BrowserFixture browser) : BrowserTest(br
         await Expect(NavUser).ToHaveTextAsync("alice");
     }
 
-    [BrowserFact]
+    [Fact]
     public async Task SignIn_WithAWrongPassword_SaysSoAndStaysSignedOut()
     {
         using (var client = App.CreateBrowserClient())
@@ -85,7 +85,7 @@ public sealed class AccountBrowserTests(BrowserFixture browser) : BrowserTest(br
         await Expect(Page).ToHaveURLAsync(UrlOf("login?ReturnUrl=%2F"));
     }
 
-    [BrowserFact]
+    [Fact]
     public async Task Register_WithACommonPassword_ShowsWhyAndCreatesNoAccount()
     {
         await RegisterAsync("alice", "password123");

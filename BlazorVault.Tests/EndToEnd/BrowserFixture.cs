@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
 
 namespace BlazorVault.Tests.EndToEnd;
@@ -67,16 +66,4 @@ public sealed class BrowserFixture : IAsyncLifetime
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "Browser";
-}
-
-/// <summary>A test that needs Chromium: reported as skipped, with the reason, where it is missing.</summary>
-public sealed class BrowserFactAttribute : FactAttribute
-{
-    public BrowserFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
-        : base(sourceFilePath, sourceLineNumber)
-    {
-        SkipUnless = nameof(BrowserFixture.IsChromiumInstalled);
-        SkipType = typeof(BrowserFixture);
-        Skip = BrowserFixture.SkipReason;
-    }
 }

@@ -6,7 +6,7 @@ namespace BlazorVault.Tests.EndToEnd;
 
 /// <summary>
 /// Base of every browser test: its own app (fresh data directory and database) and its own
-/// browser context (no cookies), sharing the run's Chromium. When a test fails, a full-page
+/// browser context (no cookies), sharing the run's Chromium; skipped where Chromium is missing. When a test fails, a full-page
 /// screenshot, the page's HTML and the browser console are saved under TestResults/e2e-artifacts/.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -30,6 +30,8 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // Reported as skipped, with the reason, never as passed.
+        Assert.SkipUnless(BrowserFixture.IsChromiumInstalled, BrowserFixture.SkipReason);
         _app = new VaultApp();
         _context = await browser.Browser.NewContextAsync(new() { BaseURL = App.BaseAddress.AbsoluteUri });
         _context.SetDefaultTimeout(15_000);

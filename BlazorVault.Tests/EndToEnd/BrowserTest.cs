@@ -6,7 +6,8 @@ namespace BlazorVault.Tests.EndToEnd;
 
 /// <summary>
 /// Base of every browser test: its own app (fresh data directory and database) and its own
-/// browser context (no cookies), sharing the run's Chromium; skipped where Chromium is missing. When a test fails, a full-page
+/// browser context (no cookies), sharing the run's Chromium; skipped where Chromium is missing.
+/// A test also fails when the server answered any request with a 5xx. On failure a full-page
 /// screenshot, the page's HTML and the browser console are saved under TestResults/e2e-artifacts/.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -37,8 +38,8 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
         _context.SetDefaultTimeout(15_000);
         _context.SetDefaultNavigationTimeout(30_000);
         _page = await _context.NewPageAsync();
-        _page.Console += (_, message) => _console.AppendLine($"[{message.Type}] {message.Text}");
-        _page.PageError += (_, error) => _console.AppendLine($"[pageerror] {error}");
+        _page.Console += (_, message) => LogConsole($"[{message.Type}] {message.Text}");
+        _page.PageError += (_, error) => LogConsole($"[pageerror] {error}");
         _context.Response += (_, response) =>
         {
             if (response.Status >= 500)
@@ -113,13 +114,27 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
             Directory.CreateDirectory(ArtifactsDirectory);
             await page.ScreenshotAsync(new() { Path = basePath + ".png", FullPage = true, Timeout = 10_000 });
             await File.WriteAllTextAsync(basePath + ".html", await page.ContentAsync());
-            await File.WriteAllTextAsync(basePath + ".console.txt", $"URL: {page.Url}{Environment.NewLine}{_console}");
+            string console;
+            lock (_console)
+            {
+                console = _console.ToString();
+            }
+
+            await File.WriteAllTextAsync(basePath + ".console.txt", $"URL: {page.Url}{Environment.NewLine}{console}");
             output?.WriteLine($"Browser artifacts: {basePath}.png, {basePath}.html, {basePath}.console.txt");
         }
         catch (Exception e) when (e is PlaywrightException or IOException or TimeoutException)
         {
             // The failure itself matters more than its pictures: report and let it through.
             output?.WriteLine($"Could not save browser artifacts to {basePath}.*: {e.Message}");
+        }
+    }
+
+    private void LogConsole(string line)
+    {
+        lock (_console)
+        {
+            _console.AppendLine(line);
         }
     }
 

@@ -65,6 +65,9 @@ public sealed class VaultApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        // Outside Development the host serves only wwwroot/; blazor.web.js and the scoped CSS come
+        // from the build's static web assets manifest, which a browser needs and HTTP tests never asked for.
+        builder.UseStaticWebAssets();
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,146 @@
+using System.Text;
+using BlazorVault.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace BlazorVault.Tests.EndToEnd;
+
+/// <summary>
+/// Base of every browser test: its own app (fresh data directory and database) and its own
+/// browser context (no cookies), sharing the run's Chromium; skipped where Chromium is missing.
+/// A test also fails when the server answered any request with a 5xx. On failure a full-page
+/// screenshot, the page's HTML and the browser console are saved under TestResults/e2e-artifacts/.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "EndToEnd")]
+public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
+{
+    public static readonly string ArtifactsDirectory = Path.Combine(AppContext.BaseDirectory, "TestResults", "e2e-artifacts");
+
+    private readonly StringBuilder _console = new();
+    private readonly List<string> _serverErrors = [];
+    private VaultApp? _app;
+    private IBrowserContext? _context;
+    private IPage? _page;
+
+    protected VaultApp App => _app ?? throw new InvalidOperationException("The test has not started.");
+
+    protected IPage Page => _page ?? throw new InvalidOperationException("The test has not started.");
+
+    /// <summary>The absolute URL of a path on this test's app, as the browser's address bar shows it.</summary>
+    protected string UrlOf(string relative) => new Uri(App.BaseAddress, relative).AbsoluteUri;
+
+    public async ValueTask InitializeAsync()
+    {
+        // Reported as skipped, with the reason, never as passed.
+        Assert.SkipUnless(BrowserFixture.IsChromiumInstalled, BrowserFixture.SkipReason);
+        _app = new VaultApp();
+        _context = await browser.Browser.NewContextAsync(new() { BaseURL = App.BaseAddress.AbsoluteUri });
+        _context.SetDefaultTimeout(15_000);
+        _context.SetDefaultNavigationTimeout(30_000);
+        _page = await _context.NewPageAsync();
+        _page.Console += (_, message) => LogConsole($"[{message.Type}] {message.Text}");
+        _page.PageError += (_, error) => LogConsole($"[pageerror] {error}");
+        _context.Response += (_, response) =>
+        {
+            if (response.Status >= 500)
+            {
+                lock (_serverErrors)
+                {
+                    _serverErrors.Add($"{response.Status} {response.Request.Method} {response.Url}");
+                }
+            }
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        string[] serverErrors;
+        lock (_serverErrors)
+        {
+            serverErrors = [.. _serverErrors];
+        }
+
+        try
+        {
+            if ((TestContext.Current.TestState?.Result == TestResult.Failed || serverErrors.Length > 0) && _page is not null)
+            {
+                await SaveArtifactsAsync(_page);
+            }
+
+            // A page can look right while a script or stylesheet behind it failed: no test passes over a 5xx.
+            Assert.True(serverErrors.Length == 0, $"The server answered with errors:{Environment.NewLine}{string.Join(Environment.NewLine, serverErrors)}");
+        }
+        finally
+        {
+            if (_context is not null)
+            {
+                await _context.DisposeAsync();
+            }
+
+            if (_app is not null)
+            {
+                await _app.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Creates an account through the registration form; the browser ends signed in.</summary>
+    protected async Task RegisterAsync(string userName, string password = FormClient.DefaultPassword)
+    {
+        await Page.GotoAsync("register");
+        await Page.GetByLabel("User name").FillAsync(userName);
+        await Page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await Page.GetByLabel("Confirm password").FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+    }
+
+    /// <summary>Fills and submits the sign-in form on the page the browser is on.</summary>
+    protected async Task SignInOnThisPageAsync(string userName, string password = FormClient.DefaultPassword)
+    {
+        await Page.GetByLabel("User name").FillAsync(userName);
+        await Page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    private async Task SaveArtifactsAsync(IPage page)
+    {
+        var output = TestContext.Current.TestOutputHelper;
+        var test = TestContext.Current.Test?.TestCase;
+        var name = Sanitize($"{test?.TestClassSimpleName ?? GetType().Name}.{test?.TestMethod?.MethodName ?? "unknown"}");
+        var basePath = Path.Combine(ArtifactsDirectory, name);
+        try
+        {
+            Directory.CreateDirectory(ArtifactsDirectory);
+            await page.ScreenshotAsync(new() { Path = basePath + ".png", FullPage = true, Timeout = 10_000 });
+            await File.WriteAllTextAsync(basePath + ".html", await page.ContentAsync());
+            string console;
+            lock (_console)
+            {
+                console = _console.ToString();
+            }
+
+            await File.WriteAllTextAsync(basePath + ".console.txt", $"URL: {page.Url}{Environment.NewLine}{console}");
+            output?.WriteLine($"Browser artifacts: {basePath}.png, {basePath}.html, {basePath}.console.txt");
+        }
+        catch (Exception e) when (e is PlaywrightException or IOException or TimeoutException)
+        {
+            // The failure itself matters more than its pictures: report and let it through.
+            output?.WriteLine($"Could not save browser artifacts to {basePath}.*: {e.Message}");
+        }
+    }
+
+    private void LogConsole(string line)
+    {
+        lock (_console)
+        {
+            _console.AppendLine(line);
+        }
+    }
+
+    private static string Sanitize(string name)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        return string.Concat(name.Select(c => invalid.Contains(c) ? '_' : c));
+    }
+}

@@ -1,3 +1,4 @@
+using BlazorVault;
 using BlazorVault.Accounts;
 using BlazorVault.Components;
 using BlazorVault.Data;
@@ -11,6 +12,7 @@ builder.Services.AddVaultData(builder.Configuration);
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddFiles(builder.Configuration);
+builder.Services.AddVaultOpenApi();
 
 var app = builder.Build();
 
@@ -36,6 +38,7 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccounts();
 app.MapFiles();
 app.MapVaultHealth();
+app.MapVaultOpenApi();
 
 await app.RunAsync();
 

@@ -46,6 +46,12 @@ public sealed class FileDownloadResult(FileContent content) : IResult, IEndpoint
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var file = Content.File;
+        // RFC 9110 says to ignore a Range in any unit but bytes; ASP.NET would serve "items=0-9" as bytes.
+        if (httpContext.Request.Headers.Range is [{ } range] && !range.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase))
+        {
+            httpContext.Request.Headers.Remove(HeaderNames.Range);
+        }
+
         var headers = httpContext.Response.Headers;
         headers.ContentDisposition = FileDownload.ContentDisposition(file.Name);
         headers.XContentTypeOptions = "nosniff";

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using BlazorVault.Accounts;
@@ -81,10 +82,10 @@ internal static class FileEndpoints
     public static async Task<Results<Ok<FileListResponse>, ValidationProblem>> List(
         ClaimsPrincipal user,
         FileService files,
-        [FromQuery] string? page,
-        [FromQuery] string? pageSize,
-        [FromQuery] string? q,
-        [FromQuery] string? sort,
+        [FromQuery, Description("Page number, from 1.")] string? page,
+        [FromQuery, Description("Items per page, 1 to 500; default 50.")] string? pageSize,
+        [FromQuery, Description("Part of the name, case-insensitive.")] string? q,
+        [FromQuery, Description("name, -name, size, -size, date or -date (default -date: newest first).")] string? sort,
         CancellationToken cancellationToken)
     {
         // Parsed here rather than bound as int so that a bad value is a problem body naming it, not a bare 400.
@@ -119,7 +120,7 @@ internal static class FileEndpoints
         HttpContext context,
         FileService files,
         IOptions<VaultOptions> options,
-        [FromQuery] string? name)
+        [FromQuery, Description("The file's name; required for a raw body, overrides a multipart part's own name.")] string? name)
     {
         // The app's own limits (size, quota) are enforced while streaming; Kestrel's 30 MB default would cut in first.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)

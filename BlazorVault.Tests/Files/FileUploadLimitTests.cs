@@ -61,6 +61,55 @@ public sealed class FileUploadLimitTests(FileUploadLimitTests.LimitedVaultApp sh
     }
 
     [Fact]
+    public async Task Upload_WhoseContentLengthIsOverTheLimit_IsRefusedBeforeTheBodyIsSent()
+    {
+        using var alice = await FilesTestClient.CreateAsync(_app);
+        var bodyRead = false;
+        using var content = new StreamContent(new GeneratedStream(10L * 1024 * 1024 * 1024, _ =>
+        {
+            bodyRead = true;
+            return Task.CompletedTask;
+        }));
+        content.Headers.ContentLength = 10L * 1024 * 1024 * 1024;
+        // With Expect: 100-continue the client holds the body back until the server asks for it.
+        using var request = new HttpRequestMessage(HttpMethod.Post, FilesTestClient.UploadPath("huge.bin")) { Content = content };
+        request.Headers.ExpectContinue = true;
+
+        using var response = await alice.Api.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        await AssertProblemAsync(response, 413);
+        Assert.False(bodyRead, "The server asked for the body of an upload it was always going to refuse.");
+    }
+
+    [Fact]
+    public async Task Upload_WhoseContentLengthIsOverTheRemainingQuota_Is507BeforeTheBodyIsSent()
+    {
+        using var alice = await FilesTestClient.CreateAsync(_app);
+        using (var first = await PostAsync(alice, "one.bin", MaxUploadBytes, lengthKnown: true))
+        using (var second = await PostAsync(alice, "two.bin", MaxUploadBytes, lengthKnown: true))
+        {
+            Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (first.StatusCode, second.StatusCode));
+        }
+
+        var bodyRead = false;
+        using var content = new StreamContent(new GeneratedStream(MaxUploadBytes, _ =>
+        {
+            bodyRead = true;
+            return Task.CompletedTask;
+        }));
+        content.Headers.ContentLength = MaxUploadBytes;
+        using var request = new HttpRequestMessage(HttpMethod.Post, FilesTestClient.UploadPath("three.bin")) { Content = content };
+        request.Headers.ExpectContinue = true;
+
+        using var response = await alice.Api.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.InsufficientStorage, response.StatusCode);
+        await AssertProblemAsync(response, 507);
+        Assert.False(bodyRead, "The server asked for the body of an upload it was always going to refuse.");
+    }
+
+    [Fact]
     public async Task Upload_OverTheLimitAsMultipart_Is413AndStoresNothing()
     {
         using var alice = await FilesTestClient.CreateAsync(_app);

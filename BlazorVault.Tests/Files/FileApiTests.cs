@@ -316,5 +316,8 @@ public sealed class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVa
         Assert.True(paths.TryGetProperty("/api/files/{id}", out _));
         Assert.True(paths.TryGetProperty("/api/files/{id}/content", out _));
         Assert.False(paths.TryGetProperty("/download/{id}", out _));
+        Assert.Equal("bearer", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
+        Assert.True(files.GetProperty("get").GetProperty("security")[0].TryGetProperty("Bearer", out _));
+        Assert.False(paths.GetProperty("/api/token").GetProperty("post").TryGetProperty("security", out _));
     }
 }

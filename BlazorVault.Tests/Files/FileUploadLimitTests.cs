@@ -124,6 +124,25 @@ public sealed class FileUploadLimitTests(FileUploadLimitTests.LimitedVaultApp sh
         await AssertNothingLeftBehindAsync(before);
     }
 
+    [Fact]
+    public async Task Upload_AsMultipartWithAHugeFormField_Is413AndStoresNothing()
+    {
+        using var alice = await FilesTestClient.CreateAsync(_app);
+        var before = Snapshot();
+        using var form = new MultipartFormDataContent
+        {
+            { new StreamContent(new GeneratedStream(3L * 1024 * 1024)), "padding" },
+            { new ByteArrayContent([1, 2, 3]), "file", "small.bin" },
+        };
+
+        using var response = await alice.Api.PostAsync("api/files", form);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        await AssertProblemAsync(response, 413);
+        Assert.Equal(0, (await alice.ListAsync()).Total);
+        await AssertNothingLeftBehindAsync(before);
+    }
+
     [Theory]
     [InlineData(false, false)]
     [InlineData(true, false)]

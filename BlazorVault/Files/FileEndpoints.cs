@@ -24,6 +24,9 @@ internal static class FileEndpoints
 
     private const string Tag = "Files";
 
+    // Room for multipart framing and small form fields around the one file, which FileService holds to MaxUploadBytes.
+    private const long MultipartOverheadBytes = 1024 * 1024;
+
     private static readonly Dictionary<string, (FileSortColumn Column, bool Descending)> Sorts = new(StringComparer.OrdinalIgnoreCase)
     {
         ["name"] = (FileSortColumn.Name, false),
@@ -123,9 +126,11 @@ internal static class FileEndpoints
         [FromQuery, Description("The file's name; required for a raw body, overrides a multipart part's own name.")] string? name)
     {
         // The app's own limits (size, quota) are enforced while streaming; Kestrel's 30 MB default would cut in first.
+        // Kestrel keeps a looser bound of its own, so that no body (say, a giant form field) is read without end.
+        var limit = options.Value.MaxUploadBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
         {
-            bodySize.MaxRequestBodySize = null;
+            bodySize.MaxRequestBodySize = limit > long.MaxValue - MultipartOverheadBytes ? null : limit + MultipartOverheadBytes;
         }
 
         var request = context.Request;
@@ -142,7 +147,6 @@ internal static class FileEndpoints
             if (request.ContentLength is { } length)
             {
                 // Refuse before reading: no point receiving gigabytes only to throw them away.
-                var limit = options.Value.MaxUploadBytes;
                 if (length > limit)
                 {
                     return TooLarge(limit);
@@ -156,6 +160,10 @@ internal static class FileEndpoints
             }
 
             return ToHttpResult(await files.UploadAsync(owner, name, request.ContentType, request.Body, cancellationToken: aborted));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(limit);
         }
         catch (Exception e) when (e is BadHttpRequestException or InvalidDataException
             || (e is IOException or OperationCanceledException && aborted.IsCancellationRequested))

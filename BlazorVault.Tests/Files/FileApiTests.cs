@@ -204,6 +204,8 @@ public sealed class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVa
         foreach (var (name, size) in files)
         {
             await alice.UploadAsync(name, FilesTestClient.RandomBytes(size));
+            // Date order is the order of version 7 ids, which is only by the millisecond.
+            await Task.Delay(2);
         }
 
         static string[] Names(FileListResponse page) => [.. page.Items.Select(i => i.Name)];

@@ -1,3 +1,4 @@
+using BlazorVault;
 using BlazorVault.Accounts;
 using BlazorVault.Components;
 using BlazorVault.Data;
@@ -13,6 +14,7 @@ builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddFiles(builder.Configuration);
 builder.Services.AddSharing(builder.Configuration);
+builder.Services.AddVaultOpenApi();
 
 var app = builder.Build();
 
@@ -38,6 +40,7 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccounts();
 app.MapFiles();
 app.MapVaultHealth();
+app.MapVaultOpenApi();
 
 await app.RunAsync();
 

@@ -12,8 +12,6 @@ public static class FilesExtensions
         return services;
     }
 
-    public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder endpoints)
-    {
-        return endpoints;
-    }
+    public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapFileEndpoints();
 }

@@ -1,0 +1,93 @@
+using System.Reflection;
+using System.Text;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Net.Http.Headers;
+
+namespace BlazorVault.Files;
+
+/// <summary>
+/// The one way a stored file leaves the app (owner downloads by cookie or token, later share links):
+/// streamed from the blob store with ranges, an ETag and headers that keep browsers from rendering it.
+/// </summary>
+public static class FileDownload
+{
+    /// <summary>
+    /// Uploaded HTML, SVG or XML served from our origin could run script with the user's session:
+    /// attachment + nosniff + a sandboxing CSP make sure a browser only ever saves it.
+    /// </summary>
+    public const string ContentSecurityPolicy = "default-src 'none'; sandbox";
+
+    public static FileDownloadResult Create(FileContent content) => new(content);
+
+    /// <summary>
+    /// <c>attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded</c> (RFC 6266, RFC 5987):
+    /// current browsers use the exact name from <c>filename*</c>, old clients get a safe ASCII approximation.
+    /// </summary>
+    public static string ContentDisposition(string fileName)
+    {
+        var fallback = new StringBuilder(fileName.Length);
+        foreach (var c in fileName)
+        {
+            // Quotes and backslashes would need quoted-pair escaping that some clients get wrong.
+            fallback.Append(c is >= ' ' and <= '~' and not '"' and not '\\' and not '%' ? c : '_');
+        }
+
+        // EscapeDataString leaves only RFC 3986 unreserved characters, all of which are RFC 5987 attr-chars.
+        return $"attachment; filename=\"{fallback}\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}";
+    }
+}
+
+/// <summary>Sends a <see cref="FileContent"/>; see <see cref="FileDownload"/>.</summary>
+public sealed class FileDownloadResult(FileContent content) : IResult, IEndpointMetadataProvider
+{
+    public FileContent Content { get; } = content;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var file = Content.File;
+        // RFC 9110 says to ignore a Range in any unit but bytes; ASP.NET would serve "items=0-9" as bytes.
+        if (httpContext.Request.Headers.Range is [{ } range] && !range.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase))
+        {
+            httpContext.Request.Headers.Remove(HeaderNames.Range);
+        }
+
+        var headers = httpContext.Response.Headers;
+        headers.ContentDisposition = FileDownload.ContentDisposition(file.Name);
+        headers.XContentTypeOptions = "nosniff";
+        headers.ContentSecurityPolicy = FileDownload.ContentSecurityPolicy;
+        // Only the signed-in owner (or a link holder) may see it: no shared caches; revalidation is cheap with the ETag.
+        headers.CacheControl = "private, no-cache";
+
+        // The content address is the strongest validator there is: same hash, same bytes.
+        var etag = new EntityTagHeaderValue($"\"{file.Sha256}\"");
+        IResult inner;
+        if (Content.PhysicalPath is { } path && File.Exists(path))
+        {
+            // Kestrel sends a physical file with sendfile, without copying it through our buffers.
+            inner = TypedResults.PhysicalFile(path, file.ContentType, lastModified: file.CreatedAt, entityTag: etag, enableRangeProcessing: true);
+        }
+        else if (Content.OpenRead() is { } stream)
+        {
+            inner = TypedResults.Stream(stream, file.ContentType, lastModified: file.CreatedAt, entityTag: etag, enableRangeProcessing: true);
+        }
+        else
+        {
+            httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FileDownload))
+                .LogError("File {FileId} has no blob {Sha256}", file.Id, file.Sha256);
+            headers.Remove(HeaderNames.ContentDisposition);
+            inner = TypedResults.NotFound();
+        }
+
+        await inner.ExecuteAsync(httpContext);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(Stream), ["application/octet-stream"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status206PartialContent, typeof(Stream), ["application/octet-stream"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status304NotModified, typeof(void)));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status416RangeNotSatisfiable, typeof(void)));
+    }
+}

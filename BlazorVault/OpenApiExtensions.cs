@@ -1,0 +1,53 @@
+using BlazorVault.Accounts;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.OpenApi;
+
+namespace BlazorVault;
+
+/// <summary>The API description at <c>/openapi/v1.json</c>, generated from the endpoints' own metadata.</summary>
+public static class OpenApiExtensions
+{
+    private const string BearerScheme = "Bearer";
+
+    public static IServiceCollection AddVaultOpenApi(this IServiceCollection services)
+    {
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "An access token from POST /api/token.",
+                };
+                return Task.CompletedTask;
+            });
+            // Only the operations behind the API policy need the token; /api/token itself does not.
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == AccountsExtensions.ApiPolicy))
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement
+                    {
+                        [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
+                    });
+                }
+
+                return Task.CompletedTask;
+            });
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapVaultOpenApi(this IEndpointRouteBuilder endpoints)
+    {
+        // Public on purpose: it describes routes, not data, and clients need it before they have a token.
+        endpoints.MapOpenApi();
+        return endpoints;
+    }
+}

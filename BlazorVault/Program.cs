@@ -31,7 +31,11 @@ if (!app.Environment.IsDevelopment())
 app.UseWhen(
     context => (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
         && !context.Request.Path.StartsWithSegments("/api"),
-    branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+    branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+// Routing after the status-code pages, so that a re-executed request finds its page.
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseRateLimiter();
 app.UseAntiforgery();
 
@@ -39,6 +43,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccounts();
 app.MapFiles();
+app.MapSharing();
 app.MapVaultHealth();
 app.MapVaultOpenApi();
 

@@ -10,11 +10,14 @@ namespace BlazorVault.Tests.Files;
 /// <summary>One registered user, seen both as an API client (bearer token) and as a signed-in browser (cookie).</summary>
 public sealed class FilesTestClient : IDisposable
 {
-    private FilesTestClient(HttpClient api, HttpClient browser)
+    private FilesTestClient(string userName, HttpClient api, HttpClient browser)
     {
+        UserName = userName;
         Api = api;
         Browser = browser;
     }
+
+    public string UserName { get; }
 
     public HttpClient Api { get; }
 
@@ -34,7 +37,7 @@ public sealed class FilesTestClient : IDisposable
         using var body = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync());
         var api = new HttpClient { BaseAddress = app.BaseAddress };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.RootElement.GetProperty("access_token").GetString());
-        return new FilesTestClient(api, browser);
+        return new FilesTestClient(userName, api, browser);
     }
 
     public static string UploadPath(string? name) => name is null ? "api/files" : "api/files?name=" + Uri.EscapeDataString(name);

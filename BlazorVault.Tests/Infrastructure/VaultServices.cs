@@ -2,6 +2,7 @@ using System.Security.Claims;
 using BlazorVault.Accounts;
 using BlazorVault.Data;
 using BlazorVault.Files;
+using BlazorVault.Sharing;
 using BlazorVault.Storage;
 using Bunit;
 using Microsoft.Data.Sqlite;
@@ -57,6 +58,7 @@ public sealed class VaultServices
         services.AddVaultData(configuration);
         services.AddStorage(configuration);
         services.AddFiles(configuration);
+        services.AddSharing(configuration);
         // Created by the container, so the container disposes it (last, as it is resolved first).
         services.AddSingleton(_ => new DirectoryLease(directory));
 

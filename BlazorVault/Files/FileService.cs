@@ -57,7 +57,7 @@ public sealed class FileService(
             {
                 var file = new StoredFile
                 {
-                    Id = Guid.CreateVersion7(clock.GetUtcNow()),
+                    Id = NextId(),
                     OwnerId = ownerId,
                     Name = cleanName,
                     ContentType = FileNames.ContentTypeFor(cleanName, contentType),
@@ -188,6 +188,26 @@ public sealed class FileService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var found = await db.Files.Where(f => hashes.Contains(f.Sha256)).Select(f => f.Sha256).Distinct().ToListAsync(cancellationToken);
         return found.ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static long _lastIdMilliseconds;
+
+    /// <summary>
+    /// A version 7 GUID whose timestamp is strictly later than the previous one, so that
+    /// newest-first (id order) is upload order even for uploads within one millisecond.
+    /// </summary>
+    private Guid NextId()
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        long last, next;
+        do
+        {
+            last = Volatile.Read(ref _lastIdMilliseconds);
+            next = Math.Max(now, last + 1);
+        }
+        while (Interlocked.CompareExchange(ref _lastIdMilliseconds, next, last) != last);
+
+        return Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(next));
     }
 
     private FileContent ContentOf(FileItem file) =>

@@ -17,6 +17,14 @@ public static class SharingExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<LinkTokenService>();
         services.AddSingleton<ShareLinkService>();
+        services.AddRateLimiter(SharedFileEndpoints.AddShareRateLimit);
         return services;
+    }
+
+    public static IEndpointRouteBuilder MapSharing(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapShareApi();
+        endpoints.MapSharedFileDownload();
+        return endpoints;
     }
 }

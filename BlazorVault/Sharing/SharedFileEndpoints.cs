@@ -1,0 +1,58 @@
+using System.Threading.RateLimiting;
+using BlazorVault.Files;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace BlazorVault.Sharing;
+
+/// <summary>The public side of share links: downloads by anyone holding a valid link.</summary>
+internal static class SharedFileEndpoints
+{
+    public const string RateLimitPolicy = "share";
+
+    public static void AddShareRateLimit(RateLimiterOptions options) =>
+        options.AddPolicy(RateLimitPolicy, context =>
+        {
+            var permits = context.RequestServices.GetRequiredService<IOptions<ShareOptions>>().Value.PermitsPerMinute;
+            return RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+        });
+
+    public static IEndpointRouteBuilder MapSharedFileDownload(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapMethods("/s/{token}/download", [HttpMethods.Get, HttpMethods.Head], Download)
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimitPolicy)
+            .WithTags("Share links")
+            .WithName("DownloadSharedFile");
+        return endpoints;
+    }
+
+    public static async Task<Results<FileDownloadResult, NotFound>> Download(
+        string token, HttpRequest request, ShareLinkService links, CancellationToken cancellationToken)
+    {
+        var content = await links.RedeemAsync(token, ContinuesADownload(request), cancellationToken);
+        // Every kind of failure is the same 404: no oracle for guessing or probing links.
+        return content is null ? TypedResults.NotFound() : FileDownload.Create(content);
+    }
+
+    /// <summary>A Range request that does not start at byte 0 continues a download already counted.</summary>
+    internal static bool ContinuesADownload(HttpRequest request)
+    {
+        if (HttpMethods.IsHead(request.Method))
+        {
+            return true;
+        }
+
+        var range = request.GetTypedHeaders().Range;
+        if (range is null || !"bytes".Equals(range.Unit.Value, StringComparison.OrdinalIgnoreCase) || range.Ranges.Count == 0)
+        {
+            return false;
+        }
+
+        return range.Ranges.All(r => r.From is > 0);
+    }
+}

@@ -32,6 +32,22 @@ public sealed class FileDownloadTests(SharedVaultApp shared) : IClassFixture<Sha
     }
 
     [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task Head_AnswersTheHeadersWithoutTheBytes(string route)
+    {
+        using var alice = await FilesTestClient.CreateAsync(_app);
+        var item = await alice.UploadAsync("hundred.bin", Hundred);
+
+        using var request = new HttpRequestMessage(HttpMethod.Head, string.Format(null, route, item.Id));
+        using var response = await ClientFor(alice, route).SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(100, response.Content.Headers.ContentLength);
+        Assert.Equal($"\"{item.Sha256}\"", response.Headers.ETag?.Tag);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
     [InlineData(0L, 9L, 0, 10)]
     [InlineData(null, 5L, 95, 5)]
     [InlineData(90L, null, 90, 10)]

@@ -78,12 +78,12 @@ public sealed class ShareLinkServiceTests : IAsyncLifetime
     public async Task Redeem_AfterExpiry_FindsNothing()
     {
         var link = await CreateAsync(TimeSpan.FromHours(1));
-        Assert.NotNull(await Links.RedeemAsync(link.Token, continuesADownload: false));
+        Assert.NotNull(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
 
         _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
 
         Assert.Null(await Links.PeekAsync(link.Token));
-        Assert.Null(await Links.RedeemAsync(link.Token, continuesADownload: false));
+        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class ShareLinkServiceTests : IAsyncLifetime
 
         Assert.True(await Links.RevokeAsync(_alice, link.Id));
         Assert.Null(await Links.PeekAsync(link.Token));
-        Assert.Null(await Links.RedeemAsync(link.Token, continuesADownload: false));
+        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
         Assert.Empty((await Links.ListActiveAsync(_alice, _file.Id))!);
     }
 
@@ -106,7 +106,7 @@ public sealed class ShareLinkServiceTests : IAsyncLifetime
         var link = await CreateAsync(maxDownloads: 1);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
-            Task.Run(() => Links.RedeemAsync(link.Token, continuesADownload: false))));
+            Task.Run(() => Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload))));
 
         Assert.Single(results, r => r is not null);
         Assert.Null(await Links.PeekAsync(link.Token));
@@ -117,13 +117,26 @@ public sealed class ShareLinkServiceTests : IAsyncLifetime
     {
         var link = await CreateAsync(maxDownloads: 1);
 
-        Assert.Null(await Links.RedeemAsync(link.Token, continuesADownload: true));
-        Assert.NotNull(await Links.RedeemAsync(link.Token, continuesADownload: false));
-        Assert.NotNull(await Links.RedeemAsync(link.Token, continuesADownload: true));
-        Assert.Null(await Links.RedeemAsync(link.Token, continuesADownload: false));
+        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.Continuation));
+        Assert.NotNull(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
+        Assert.NotNull(await Links.RedeemAsync(link.Token, ShareRequestKind.Continuation));
+        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
 
         _clock.Advance(TimeSpan.FromHours(25));
-        Assert.Null(await Links.RedeemAsync(link.Token, continuesADownload: true));
+        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.Continuation));
+    }
+
+    [Fact]
+    public async Task Redeem_ForHeadersOnly_DoesNotCountAndStopsOnceUsedUp()
+    {
+        var link = await CreateAsync(maxDownloads: 1);
+
+        Assert.NotNull(await Links.RedeemAsync(link.Token, ShareRequestKind.HeadersOnly));
+        Assert.NotNull(await Links.RedeemAsync(link.Token, ShareRequestKind.HeadersOnly));
+        Assert.NotNull(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
+
+        _clock.Advance(TimeSpan.FromHours(25));
+        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.HeadersOnly));
     }
 
     [Fact]
@@ -134,7 +147,7 @@ public sealed class ShareLinkServiceTests : IAsyncLifetime
         Assert.True(await _bed.Files.DeleteAsync(_alice, _file.Id));
 
         Assert.Null(await Links.PeekAsync(link.Token));
-        Assert.Null(await Links.RedeemAsync(link.Token, continuesADownload: false));
+        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
     }
 
     [Fact]
@@ -239,7 +252,7 @@ public sealed class ShareLinkServiceTests : IAsyncLifetime
     {
         var active = await CreateAsync(maxDownloads: 2);
         var used = await CreateAsync(maxDownloads: 1);
-        await Links.RedeemAsync(used.Token, continuesADownload: false);
+        await Links.RedeemAsync(used.Token, ShareRequestKind.NewDownload);
         var revoked = await CreateAsync();
         await Links.RevokeAsync(_alice, revoked.Id);
 

@@ -59,7 +59,7 @@ internal static class FileEndpoints
         api.MapGet("/{id:guid}", Get)
             .WithName("GetFile")
             .WithSummary("A file's metadata.");
-        api.MapGet("/{id:guid}/content", Download)
+        api.MapMethods("/{id:guid}/content", [HttpMethods.Get, HttpMethods.Head], Download)
             .WithName("DownloadFile")
             .WithSummary("A file's bytes, with Range and If-None-Match support.");
         api.MapDelete("/{id:guid}", Delete)
@@ -72,7 +72,7 @@ internal static class FileEndpoints
         api.MapDelete("/{id}", MalformedId).ExcludeFromDescription();
 
         // The browser's download: session cookie, so signed-out visitors are sent to /login like everywhere else.
-        endpoints.MapGet("/download/{id:guid}", Download)
+        endpoints.MapMethods("/download/{id:guid}", [HttpMethods.Get, HttpMethods.Head], Download)
             .RequireAuthorization()
             .ExcludeFromDescription();
         endpoints.MapGet("/download/{id}", MalformedId)

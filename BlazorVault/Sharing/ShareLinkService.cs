@@ -5,6 +5,19 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorVault.Sharing;
 
+/// <summary>What a request to a link's download wants, which decides whether it counts.</summary>
+public enum ShareRequestKind
+{
+    /// <summary>A new download (no Range, or one starting at byte 0): counts.</summary>
+    NewDownload,
+
+    /// <summary>A Range request past byte 0, continuing a counted download: does not count.</summary>
+    Continuation,
+
+    /// <summary>HEAD: headers only, does not count.</summary>
+    HeadersOnly,
+}
+
 public sealed record ShareLinkInfo(Guid Id, Guid FileId, string Token, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads);
 
 /// <summary>What a visitor of a valid link may see before downloading.</summary>
@@ -148,10 +161,11 @@ public sealed class ShareLinkService(
     /// <summary>
     /// Opens the file behind a link for download. A download that starts at byte 0 counts, atomically:
     /// with one download left and many requests at once, exactly one gets the file. A Range request
-    /// that continues a download (starts past byte 0) does not count; it is served while the link has
-    /// downloads left, or within <see cref="ShareOptions.ResumeWindow"/> of its last counted download.
+    /// that continues a download (starts past byte 0) and a HEAD request do not count; they are served
+    /// while the link has downloads left, or within <see cref="ShareOptions.ResumeWindow"/> of its last
+    /// counted download (a continuation also needs a download to continue).
     /// </summary>
-    public async Task<FileContent?> RedeemAsync(string? token, bool continuesADownload, CancellationToken cancellationToken = default)
+    public async Task<FileContent?> RedeemAsync(string? token, ShareRequestKind kind, CancellationToken cancellationToken = default)
     {
         var claims = await tokens.ValidateAsync(token);
         if (claims is null)
@@ -168,17 +182,19 @@ public sealed class ShareLinkService(
             return null;
         }
 
-        if (continuesADownload)
+        var hasDownloadsLeft = link.MaxDownloads is null || link.Downloads < link.MaxDownloads;
+        var withinResumeWindow = link.Downloads > 0 && link.LastDownloadAt + Settings.ResumeWindow > now;
+        if (kind == ShareRequestKind.Continuation && !(link.Downloads > 0 && (hasDownloadsLeft || withinResumeWindow)))
         {
-            var resumable = link.Downloads > 0
-                && (link.MaxDownloads is null || link.Downloads < link.MaxDownloads || link.LastDownloadAt + Settings.ResumeWindow > now);
-            if (!resumable)
-            {
-                logger.LogInformation("Share download {LinkId} refused: range request with no download to continue", link.Id);
-                return null;
-            }
+            logger.LogInformation("Share download {LinkId} refused: range request with no download to continue", link.Id);
+            return null;
         }
-        else
+        else if (kind == ShareRequestKind.HeadersOnly && !(hasDownloadsLeft || withinResumeWindow))
+        {
+            logger.LogInformation("Share download {LinkId} refused: used up", link.Id);
+            return null;
+        }
+        else if (kind == ShareRequestKind.NewDownload)
         {
             // One statement, so two requests can never both take the last download.
             var counted = await db.ShareLinks

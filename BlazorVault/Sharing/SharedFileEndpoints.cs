@@ -34,25 +34,28 @@ internal static class SharedFileEndpoints
     public static async Task<Results<FileDownloadResult, NotFound>> Download(
         string token, HttpRequest request, ShareLinkService links, CancellationToken cancellationToken)
     {
-        var content = await links.RedeemAsync(token, ContinuesADownload(request), cancellationToken);
+        var content = await links.RedeemAsync(token, KindOf(request), cancellationToken);
         // Every kind of failure is the same 404: no oracle for guessing or probing links.
         return content is null ? TypedResults.NotFound() : FileDownload.Create(content);
     }
 
-    /// <summary>A Range request that does not start at byte 0 continues a download already counted.</summary>
-    internal static bool ContinuesADownload(HttpRequest request)
+    /// <summary>
+    /// HEAD only asks; a Range request whose ranges all start past byte 0 continues a download already
+    /// counted; anything else (no Range, a garbage Range that is ignored, or one from byte 0) is new.
+    /// </summary>
+    internal static ShareRequestKind KindOf(HttpRequest request)
     {
         if (HttpMethods.IsHead(request.Method))
         {
-            return true;
+            return ShareRequestKind.HeadersOnly;
         }
 
         var range = request.GetTypedHeaders().Range;
         if (range is null || !"bytes".Equals(range.Unit.Value, StringComparison.OrdinalIgnoreCase) || range.Ranges.Count == 0)
         {
-            return false;
+            return ShareRequestKind.NewDownload;
         }
 
-        return range.Ranges.All(r => r.From is > 0);
+        return range.Ranges.All(r => r.From is > 0) ? ShareRequestKind.Continuation : ShareRequestKind.NewDownload;
     }
 }

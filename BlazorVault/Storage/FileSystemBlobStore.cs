@@ -72,7 +72,6 @@ public sealed class FileSystemBlobStore : IBlobStore
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             lock (_gate)
             {
-                _inFlight[sha256] = _inFlight.GetValueOrDefault(sha256) + 1;
                 if (File.Exists(target))
                 {
                     // Identical content is stored once; the touch tells deleters it is wanted again.
@@ -84,6 +83,8 @@ public sealed class FileSystemBlobStore : IBlobStore
                     File.Move(temp, target);
                 }
 
+                // Protected only once the blob is in place, so a failed rename leaves no count behind.
+                _inFlight[sha256] = _inFlight.GetValueOrDefault(sha256) + 1;
                 _activeTemps.Remove(temp);
             }
 

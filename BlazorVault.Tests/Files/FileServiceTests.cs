@@ -130,7 +130,7 @@ public sealed class FileServiceTests : IAsyncLifetime
     [Fact]
     public async Task Upload_WhenTheClientGoesAwayMidway_LeavesNoRowAndNoFile()
     {
-        await Assert.ThrowsAsync<IOException>(() => Files.UploadAsync(_alice, "partial.bin", null, new FailingStream(70_000)));
+        await Assert.ThrowsAsync<IOException>(() => Files.UploadAsync(_alice, "partial.bin", null, GeneratedStream.FailingAfter(70_000)));
 
         Assert.Equal(0, await _bed.CountRowsAsync());
         Assert.Empty(_bed.BlobFiles());

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using BlazorVault.Storage;
+using BlazorVault.Tests.Files;
 using BlazorVault.Tests.Infrastructure;
 
 namespace BlazorVault.Tests.Storage;
@@ -86,7 +87,7 @@ public sealed class FileSystemBlobStoreTests : IAsyncLifetime
     public async Task Write_WhenTheSourceFailsMidway_LeavesNothing()
     {
         await Assert.ThrowsAsync<IOException>(() =>
-            Blobs.WriteAsync(new FailingStream(3_000_000), long.MaxValue, null, default));
+            Blobs.WriteAsync(GeneratedStream.FailingAfter(3_000_000), long.MaxValue, null, default));
 
         Assert.Empty(_bed.BlobFiles());
         Assert.Empty(_bed.TempFiles());
@@ -99,7 +100,7 @@ public sealed class FileSystemBlobStoreTests : IAsyncLifetime
         var progress = new SynchronousProgress(done => { if (done > 1_000_000) { cancel.Cancel(); } });
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Blobs.WriteAsync(new FailingStream(long.MaxValue), long.MaxValue, progress, cancel.Token));
+            Blobs.WriteAsync(new GeneratedStream(long.MaxValue), long.MaxValue, progress, cancel.Token));
 
         Assert.Empty(_bed.BlobFiles());
         Assert.Empty(_bed.TempFiles());

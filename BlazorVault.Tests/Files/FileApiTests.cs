@@ -132,7 +132,7 @@ public sealed class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVa
     [InlineData("../x", "x")]
     [InlineData("a\\b", "b")]
     [InlineData("/etc/passwd", "passwd")]
-    [InlineData("C:\\Users\\me\\report.pdf", "report.pdf")]
+    [InlineData("D:\\Documents\\report.pdf", "report.pdf")]
     [InlineData("line\r\nbreak.txt", "linebreak.txt")]
     [InlineData("nul\0byte.txt", "nulbyte.txt")]
     [InlineData("  padded.txt  ", "padded.txt")]

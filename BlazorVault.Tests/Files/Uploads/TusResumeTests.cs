@@ -24,20 +24,31 @@ public sealed class TusResumeTests
                 using var alice = await FilesTestClient.CreateAsync(before);
                 path = await alice.Api.CreateUploadAsync(length, "movie.bin");
 
-                // The client goes away a third of the way through one long PATCH.
+                var firstMiB = new byte[1024 * 1024];
+                for (var i = 0; i < firstMiB.Length; i++)
+                {
+                    firstMiB[i] = GeneratedStream.ByteAt(i);
+                }
+
+                using (var first = await alice.Api.PatchAsync(path, 0, firstMiB))
+                {
+                    Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+                }
+
+                // Then the client goes away part-way through one long PATCH of the rest.
                 using var dropped = new CancellationTokenSource();
                 var body = new GeneratedStream(length, async position =>
                 {
-                    if (position >= length / 3)
+                    if (position >= length * 2 / 3)
                     {
                         await dropped.CancelAsync();
                     }
                 });
                 await Assert.ThrowsAnyAsync<OperationCanceledException>(
-                    () => alice.Api.PatchAsync(path, 0, new StreamContent(body), cancellationToken: dropped.Token));
+                    () => alice.Api.PatchAsync(path, firstMiB.Length, new StreamContent(new SkippingStream(body, firstMiB.Length)), cancellationToken: dropped.Token));
 
                 kept = await SettledOffsetAsync(alice.Api, path);
-                Assert.InRange(kept, 1, length - 1);
+                Assert.InRange(kept, firstMiB.Length, length - 1);
                 api = new HttpClient { BaseAddress = before.BaseAddress };
                 api.DefaultRequestHeaders.Authorization = alice.Api.DefaultRequestHeaders.Authorization;
             }
@@ -133,5 +144,54 @@ public sealed class TusResumeTests
         }
 
         throw new Xunit.Sdk.XunitException("The upload's offset did not settle.");
+    }
+
+    /// <summary>A stream without its first <paramref name="skip"/> bytes (the part an earlier PATCH sent).</summary>
+    private sealed class SkippingStream(Stream inner, long skip) : Stream
+    {
+        private long _toSkip = skip;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var scratch = new byte[16384];
+            while (_toSkip > 0)
+            {
+                var skipped = await inner.ReadAsync(scratch.AsMemory(0, (int)Math.Min(scratch.Length, _toSkip)), cancellationToken);
+                if (skipped == 0)
+                {
+                    return 0;
+                }
+
+                _toSkip -= skipped;
+            }
+
+            return await inner.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) =>
+            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -16,6 +16,8 @@ public static class UploadsExtensions
             .ValidateOnStart();
         services.AddSingleton<TusUploadService>();
         services.AddHostedService<UploadExpirySweeper>();
+        // Scoped is per circuit, like the upload queue it serves.
+        services.AddScoped<BrowserTusUploader>();
         services.AddAuthorizationBuilder()
             .AddPolicy(UploadPolicy, policy => policy
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme, IdentityConstants.ApplicationScheme)

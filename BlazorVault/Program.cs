@@ -3,6 +3,7 @@ using BlazorVault.Accounts;
 using BlazorVault.Components;
 using BlazorVault.Data;
 using BlazorVault.Files;
+using BlazorVault.Files.Uploads;
 using BlazorVault.Sharing;
 using BlazorVault.Storage;
 
@@ -13,6 +14,7 @@ builder.Services.AddVaultData(builder.Configuration);
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddFiles(builder.Configuration);
+builder.Services.AddUploads(builder.Configuration);
 builder.Services.AddSharing(builder.Configuration);
 builder.Services.AddVaultOpenApi();
 
@@ -43,6 +45,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccounts();
 app.MapFiles();
+app.MapUploads();
 app.MapSharing();
 app.MapVaultHealth();
 app.MapVaultOpenApi();

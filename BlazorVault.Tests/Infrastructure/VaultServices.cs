@@ -2,6 +2,8 @@ using System.Security.Claims;
 using BlazorVault.Accounts;
 using BlazorVault.Data;
 using BlazorVault.Files;
+using BlazorVault.Files.Uploads;
+using Microsoft.AspNetCore.Components.Forms;
 using BlazorVault.Sharing;
 using BlazorVault.Storage;
 using Bunit;
@@ -54,10 +56,14 @@ public sealed class VaultServices
 
         var services = context.Services;
         services.AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IHostEnvironment>(new TestHostEnvironment(directory));
         services.AddVaultData(configuration);
         services.AddStorage(configuration);
         services.AddFiles(configuration);
+        services.AddUploads(configuration);
+        // The dashboard hands its upload script an antiforgery token; the real provider needs an HTTP request.
+        services.AddScoped<AntiforgeryStateProvider, FixedAntiforgeryStateProvider>();
         services.AddSharing(configuration);
         // Created by the container, so the container disposes it (last, as it is resolved first).
         services.AddSingleton(_ => new DirectoryLease(directory));
@@ -119,5 +125,10 @@ public sealed class VaultServices
             SqliteConnection.ClearAllPools();
             TempDirectory.Delete(path);
         }
+    }
+
+    private sealed class FixedAntiforgeryStateProvider : AntiforgeryStateProvider
+    {
+        public override AntiforgeryRequestToken? GetAntiforgeryToken() => new("test-token", "__RequestVerificationToken");
     }
 }

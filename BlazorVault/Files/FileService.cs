@@ -50,6 +50,36 @@ public sealed class FileService(
                 : new UploadResult.TooLarge(Settings.MaxUploadBytes);
         }
 
+        return await CommitAsync(ownerId, cleanName, contentType, staged, usage.QuotaBytes, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores a file whose bytes were staged elsewhere (a resumable upload): the same name rules,
+    /// limits, quota check and clean-up as <see cref="UploadAsync"/>. Takes ownership of <paramref name="staged"/>:
+    /// when nothing is stored, its blob goes unless another file uses it.
+    /// </summary>
+    public async Task<UploadResult> StoreStagedAsync(
+        string ownerId, string? name, string? contentType, StagedBlob staged, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerId);
+        ArgumentNullException.ThrowIfNull(staged);
+        var cleanName = FileNames.Sanitize(name);
+        UploadResult? refused = cleanName is null ? new UploadResult.InvalidName("The file needs a name.")
+            : staged.Length > Settings.MaxUploadBytes ? new UploadResult.TooLarge(Settings.MaxUploadBytes)
+            : null;
+        if (refused is not null)
+        {
+            await DeleteBlobIfUnusedAsync(staged.Sha256, releaseFirst: staged);
+            return refused;
+        }
+
+        return await CommitAsync(ownerId, cleanName!, contentType, staged, Settings.DefaultQuotaBytes, cancellationToken);
+    }
+
+    /// <summary>The one commit of an upload: quota check and row insert under the gate; the blob goes if that fails.</summary>
+    private async Task<UploadResult> CommitAsync(
+        string ownerId, string cleanName, string? contentType, StagedBlob staged, long quotaBytes, CancellationToken cancellationToken)
+    {
         using (staged)
         {
             var committed = false;
@@ -71,9 +101,9 @@ public sealed class FileService(
                 {
                     await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
                     var used = await UsedBytesAsync(db, ownerId, cancellationToken);
-                    if (used + file.Size > usage.QuotaBytes)
+                    if (used + file.Size > quotaBytes)
                     {
-                        return new UploadResult.OverQuota(usage.QuotaBytes, used);
+                        return new UploadResult.OverQuota(quotaBytes, used);
                     }
 
                     db.Files.Add(file);

@@ -20,6 +20,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     private readonly string _blobRoot;
     private readonly string _tempRoot;
+    private readonly string _resumableRoot;
     private readonly ILogger<FileSystemBlobStore> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
@@ -29,6 +30,9 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         _blobRoot = paths.SubDirectory("blobs");
         _tempRoot = paths.SubDirectory("tmp");
+        // Below tmp/ (same file system, atomic rename) but in a folder of its own, which the sweep does
+        // not enter: resumable uploads live for hours across requests and restarts.
+        _resumableRoot = paths.SubDirectory(Path.Combine("tmp", "resumable"));
         _logger = logger;
     }
 
@@ -67,28 +71,7 @@ public sealed class FileSystemBlobStore : IBlobStore
                 hash = hasher.GetHashAndReset();
             }
 
-            var sha256 = Convert.ToHexStringLower(hash);
-            var target = BlobPath(sha256);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            lock (_gate)
-            {
-                if (File.Exists(target))
-                {
-                    // Identical content is stored once; the touch tells deleters it is wanted again.
-                    File.Delete(temp);
-                    File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
-                }
-                else
-                {
-                    File.Move(temp, target);
-                }
-
-                // Protected only once the blob is in place, so a failed rename leaves no count behind.
-                _inFlight[sha256] = _inFlight.GetValueOrDefault(sha256) + 1;
-                _activeTemps.Remove(temp);
-            }
-
-            return new StagedBlob(sha256, length, () => Release(sha256));
+            return Promote(temp, Convert.ToHexStringLower(hash), length);
         }
         catch
         {
@@ -104,6 +87,17 @@ public sealed class FileSystemBlobStore : IBlobStore
             }
         }
     }
+
+    public IResumableBlob OpenResumable(string id) => new ResumableFile(this, id, ResumablePath(id));
+
+    public bool DeleteResumable(string id)
+    {
+        var path = ResumablePath(id);
+        return File.Exists(path) && DeleteQuietly(path);
+    }
+
+    public IReadOnlyCollection<string> ListResumable() =>
+        Directory.EnumerateFiles(_resumableRoot).Select(Path.GetFileName).OfType<string>().Where(IsResumableId).ToList();
 
     public Stream? OpenRead(string sha256)
     {
@@ -184,6 +178,38 @@ public sealed class FileSystemBlobStore : IBlobStore
         return removed;
     }
 
+    /// <summary>Moves a complete, fsynced temporary file to its content address and protects it until released.</summary>
+    private StagedBlob Promote(string temp, string sha256, long length)
+    {
+        var target = BlobPath(sha256);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        lock (_gate)
+        {
+            if (File.Exists(target))
+            {
+                // Identical content is stored once; the touch tells deleters it is wanted again.
+                File.Delete(temp);
+                File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
+            }
+            else
+            {
+                File.Move(temp, target);
+            }
+
+            // Protected only once the blob is in place, so a failed rename leaves no count behind.
+            _inFlight[sha256] = _inFlight.GetValueOrDefault(sha256) + 1;
+            _activeTemps.Remove(temp);
+        }
+
+        return new StagedBlob(sha256, length, () => Release(sha256));
+    }
+
+    private string ResumablePath(string id) =>
+        IsResumableId(id) ? Path.Combine(_resumableRoot, id) : throw new ArgumentException("Not a valid resumable blob id.", nameof(id));
+
+    private static bool IsResumableId(string id) =>
+        id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
     private void Release(string sha256)
     {
         lock (_gate)
@@ -223,6 +249,145 @@ public sealed class FileSystemBlobStore : IBlobStore
         {
             _logger.LogWarning(e, "Could not delete {Path}", path);
             return false;
+        }
+    }
+
+    private sealed class ResumableFile : IResumableBlob
+    {
+        private readonly FileSystemBlobStore _store;
+        private readonly string _path;
+
+        // Covers exactly the first _length bytes of the file; null when they must be hashed again
+        // (a fresh instance after a restart, or after a truncation).
+        private IncrementalHash? _hash;
+        private long _length;
+
+        public ResumableFile(FileSystemBlobStore store, string id, string path)
+        {
+            _store = store;
+            _path = path;
+            Id = id;
+            using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
+            _length = file.Length;
+        }
+
+        public string Id { get; }
+
+        public long Length => _length;
+
+        public async Task AppendAsync(Stream content, long maxLength, IncrementalHash? chunkHash, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(content);
+            var hash = await EnsureHashedAsync(cancellationToken);
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
+            {
+                await using var file = new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
+                if (file.Length != _length)
+                {
+                    // The tail of a write that failed half-way: never counted, so never kept.
+                    file.SetLength(_length);
+                }
+
+                file.Position = _length;
+                try
+                {
+                    int read;
+                    while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+                    {
+                        if (_length + read > maxLength)
+                        {
+                            throw new BlobTooLargeException(maxLength);
+                        }
+
+                        // Counted only once written, so a failed write leaves hash and length consistent.
+                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                        hash.AppendData(buffer, 0, read);
+                        chunkHash?.AppendData(buffer, 0, read);
+                        _length += read;
+                    }
+                }
+                finally
+                {
+                    // The offset we report must survive a crash, also when the client went away mid-request.
+                    file.Flush(flushToDisk: true);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        public void Truncate(long length)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(length);
+            if (length >= _length)
+            {
+                return;
+            }
+
+            using (var file = new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.Read))
+            {
+                file.SetLength(length);
+                file.Flush(flushToDisk: true);
+            }
+
+            _length = length;
+            _hash?.Dispose();
+            _hash = null;
+        }
+
+        public async Task<StagedBlob> CompleteAsync(CancellationToken cancellationToken)
+        {
+            var hash = await EnsureHashedAsync(cancellationToken);
+            var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+            _hash = null;
+            hash.Dispose();
+            return _store.Promote(_path, sha256, _length);
+        }
+
+        public void Dispose()
+        {
+            _hash?.Dispose();
+            _hash = null;
+        }
+
+        private async Task<IncrementalHash> EnsureHashedAsync(CancellationToken cancellationToken)
+        {
+            if (_hash is not null)
+            {
+                return _hash;
+            }
+
+            var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
+            {
+                await using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                for (long done = 0; done < _length;)
+                {
+                    var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(BufferSize, _length - done)), cancellationToken);
+                    if (read == 0)
+                    {
+                        throw new IOException($"The staged file {Id} is shorter than its recorded length.");
+                    }
+
+                    hash.AppendData(buffer, 0, read);
+                    done += read;
+                }
+            }
+            catch
+            {
+                hash.Dispose();
+                throw;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            return _hash = hash;
         }
     }
 }

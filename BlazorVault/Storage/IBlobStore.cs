@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace BlazorVault.Storage;
 
 /// <summary>
@@ -36,6 +38,51 @@ public interface IBlobStore
     /// Returns how many files it removed.
     /// </summary>
     Task<int> SweepAsync(Func<IReadOnlyCollection<string>, CancellationToken, Task<IReadOnlySet<string>>> findReferenced, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens the staging area of a blob written over several requests (a resumable upload), creating
+    /// it empty when it does not exist yet. Its bytes survive restarts and are never touched by
+    /// <see cref="SweepAsync"/>: the caller owns its lifetime and ends it with
+    /// <see cref="IResumableBlob.CompleteAsync"/> or <see cref="DeleteResumable"/>.
+    /// <paramref name="id"/> is 1-64 ASCII letters, digits, '-' or '_'.
+    /// </summary>
+    IResumableBlob OpenResumable(string id);
+
+    /// <summary>Discards a resumable blob's staged bytes; returns whether there were any.</summary>
+    bool DeleteResumable(string id);
+
+    /// <summary>The ids of every resumable blob with staged bytes (so that abandoned ones can be expired).</summary>
+    IReadOnlyCollection<string> ListResumable();
+}
+
+/// <summary>
+/// A blob arriving in pieces (tus PATCH requests). Appends continue the SHA-256 in memory, so a resumed
+/// upload never re-reads what it already has; a fresh instance over staged bytes (after a restart)
+/// hashes them once, on its first append or completion. One operation at a time: callers serialize.
+/// </summary>
+public interface IResumableBlob : IDisposable
+{
+    string Id { get; }
+
+    /// <summary>Bytes staged so far: the offset the next append continues from.</summary>
+    long Length { get; }
+
+    /// <summary>
+    /// Appends <paramref name="content"/> until it ends, stopping with <see cref="BlobTooLargeException"/>
+    /// before <see cref="Length"/> would exceed <paramref name="maxLength"/>. Every byte also goes into
+    /// <paramref name="chunkHash"/> when given (per-request checksums). What was appended is fsynced and
+    /// kept even when reading <paramref name="content"/> fails part-way, which is what makes resuming possible.
+    /// </summary>
+    Task AppendAsync(Stream content, long maxLength, IncrementalHash? chunkHash, CancellationToken cancellationToken);
+
+    /// <summary>Drops staged bytes after <paramref name="length"/> (a refused request's bytes).</summary>
+    void Truncate(long length);
+
+    /// <summary>
+    /// Moves the staged bytes to their content address with the guarantees of <see cref="IBlobStore.WriteAsync"/>;
+    /// the resumable blob is gone afterwards.
+    /// </summary>
+    Task<StagedBlob> CompleteAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A written blob, protected from the sweep until disposed.</summary>

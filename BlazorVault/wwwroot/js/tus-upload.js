@@ -1,0 +1,191 @@
+// The dashboard's tus client: sends a file chosen in an InputFile over HTTP in large PATCH chunks,
+// because the circuit moves only a few MB/s. Resumes after network drops and page reloads from the
+// upload URL kept in localStorage (keyed by name, size and lastModified) and the offset HEAD reports.
+const uploads = new Map();
+let nextHandle = 1;
+
+// Progress crosses to .NET over the circuit: often enough to look live, rarely enough to cost nothing.
+const progressIntervalMs = 150;
+const maxRetries = 6;
+
+export function start(input, index, options, dotnet) {
+    const file = input?.files?.[index];
+    if (!file) {
+        throw new Error('The chosen file is no longer available in the page.');
+    }
+
+    const handle = nextHandle++;
+    const upload = { file, options, dotnet, url: null, controller: null, paused: false, cancelled: false, lastReport: 0 };
+    uploads.set(handle, upload);
+    run(upload, handle);
+    return handle;
+}
+
+export function pause(handle) {
+    const upload = uploads.get(handle);
+    if (upload && !upload.paused) {
+        upload.paused = true;
+        // The server keeps what already arrived; resume asks HEAD where that ends.
+        upload.controller?.abort();
+    }
+}
+
+export function resume(handle) {
+    const upload = uploads.get(handle);
+    if (upload && upload.paused) {
+        upload.paused = false;
+        run(upload, handle);
+    }
+}
+
+export async function cancel(handle) {
+    const upload = uploads.get(handle);
+    if (!upload) {
+        return;
+    }
+
+    upload.cancelled = true;
+    uploads.delete(handle);
+    upload.controller?.abort();
+    localStorage.removeItem(storageKey(upload.file));
+    if (upload.url) {
+        // Best effort: an upload nobody deletes expires on its own.
+        try {
+            await fetch(upload.url, { method: 'DELETE', headers: headers(upload) });
+        } catch {
+        }
+    }
+}
+
+function storageKey(file) {
+    return `blazorvault.tus:${file.name}:${file.size}:${file.lastModified}`;
+}
+
+function headers(upload, extra) {
+    return { 'Tus-Resumable': '1.0.0', 'RequestVerificationToken': upload.options.token, ...extra };
+}
+
+function base64(text) {
+    return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+}
+
+async function problem(response) {
+    try {
+        const body = await response.json();
+        return body.detail || body.title || `The server answered ${response.status}.`;
+    } catch {
+        return `The server answered ${response.status}.`;
+    }
+}
+
+function report(upload, offset, force) {
+    const now = performance.now();
+    if (force || now - upload.lastReport >= progressIntervalMs) {
+        upload.lastReport = now;
+        upload.dotnet.invokeMethodAsync('Progress', offset).catch(() => { });
+    }
+}
+
+async function fail(upload, handle, message) {
+    uploads.delete(handle);
+    await upload.dotnet.invokeMethodAsync('Failed', message).catch(() => { });
+}
+
+// Where the upload stands on the server: the offset to continue from, or null when it must be created.
+async function locate(upload) {
+    const key = storageKey(upload.file);
+    upload.url ??= localStorage.getItem(key);
+    if (!upload.url) {
+        return null;
+    }
+
+    const head = await fetch(upload.url, { method: 'HEAD', headers: headers(upload), cache: 'no-store' });
+    if (head.ok && Number(head.headers.get('Upload-Length')) === upload.file.size) {
+        return Number(head.headers.get('Upload-Offset'));
+    }
+
+    if (head.ok || head.status === 404 || head.status === 410) {
+        // Expired, finished or someone else's: start afresh.
+        localStorage.removeItem(key);
+        upload.url = null;
+        return null;
+    }
+
+    throw new Error(`HEAD answered ${head.status}`);
+}
+
+async function run(upload, handle) {
+    const { file, options } = upload;
+    const key = storageKey(file);
+    let failures = 0;
+    while (!upload.paused && !upload.cancelled) {
+        try {
+            let offset = await locate(upload);
+            if (offset === null) {
+                const created = await fetch(options.endpoint, {
+                    method: 'POST',
+                    headers: headers(upload, {
+                        'Upload-Length': String(file.size),
+                        'Upload-Metadata': `filename ${base64(file.name)},filetype ${base64(file.type || 'application/octet-stream')}`,
+                    }),
+                });
+                if (created.status !== 201) {
+                    return await fail(upload, handle, await problem(created));
+                }
+
+                upload.url = created.headers.get('Location');
+                localStorage.setItem(key, upload.url);
+                offset = 0;
+            }
+
+            report(upload, offset, true);
+            while (!upload.paused && !upload.cancelled) {
+                upload.controller = new AbortController();
+                const response = await fetch(upload.url, {
+                    method: 'PATCH',
+                    headers: headers(upload, { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' }),
+                    body: file.slice(offset, Math.min(file.size, offset + options.chunkSize)),
+                    signal: upload.controller.signal,
+                });
+                if (response.status === 204) {
+                    failures = 0;
+                    offset = Number(response.headers.get('Upload-Offset'));
+                    const fileId = response.headers.get('Vault-File-Id');
+                    if (fileId) {
+                        localStorage.removeItem(key);
+                        uploads.delete(handle);
+                        report(upload, offset, true);
+                        await upload.dotnet.invokeMethodAsync('Completed', fileId);
+                        return;
+                    }
+
+                    report(upload, offset, false);
+                    continue;
+                }
+
+                if (response.status === 409 || response.status === 404 || response.status === 423) {
+                    // Out of step (an earlier request still landing) or gone: ask HEAD again.
+                    break;
+                }
+
+                if (response.status >= 400 && response.status < 500 || response.status === 507) {
+                    localStorage.removeItem(key);
+                    return await fail(upload, handle, await problem(response));
+                }
+
+                throw new Error(`PATCH answered ${response.status}`);
+            }
+        } catch (error) {
+            if (upload.paused || upload.cancelled) {
+                return;
+            }
+
+            // A dropped connection or a restarting server: wait, then continue from what HEAD reports.
+            if (++failures > maxRetries) {
+                return await fail(upload, handle, 'The connection was lost. Choose the file again to resume.');
+            }
+
+            await new Promise(resolve => setTimeout(resolve, Math.min(10000, 250 * 2 ** failures)));
+        }
+    }
+}

@@ -7,10 +7,10 @@ namespace BlazorVault.Tests.EndToEnd;
 /// <summary>
 /// Base of every browser test: its own app (fresh data directory and database) and its own
 /// browser context (no cookies), sharing the run's Chromium; skipped where Chromium is missing.
+/// Test classes run in parallel with each other, the tests of one class one after another.
 /// A test also fails when the server answered any request with a 5xx. On failure a full-page
 /// screenshot, the page's HTML and the browser console are saved under TestResults/e2e-artifacts/.
 /// </summary>
-[Collection(BrowserCollection.Name)]
 [Trait("Category", "EndToEnd")]
 public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 {
@@ -34,7 +34,7 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
         // Reported as skipped, with the reason, never as passed.
         Assert.SkipUnless(BrowserFixture.IsChromiumInstalled, BrowserFixture.SkipReason);
         _app = new VaultApp();
-        _context = await browser.Browser.NewContextAsync(new() { BaseURL = App.BaseAddress.AbsoluteUri });
+        _context = await (await browser.GetBrowserAsync()).NewContextAsync(new() { BaseURL = App.BaseAddress.AbsoluteUri });
         _context.SetDefaultTimeout(15_000);
         _context.SetDefaultNavigationTimeout(30_000);
         _page = await _context.NewPageAsync();

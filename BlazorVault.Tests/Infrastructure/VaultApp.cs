@@ -9,14 +9,16 @@ namespace BlazorVault.Tests.Infrastructure;
 
 /// <summary>
 /// The real app on Kestrel over loopback, with its own temporary data directory and SQLite file.
-/// Two instances given the same directory behave like one installation restarted.
+/// Two instances given the same directory behave like one installation restarted; given the same
+/// port too, a browser left open on the first one finds the second where the first was.
 /// </summary>
 public sealed class VaultApp : WebApplicationFactory<Program>
 {
     private readonly bool _ownsDirectory;
     private readonly Dictionary<string, string?> _settings;
 
-    public VaultApp(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    /// <param name="port">0 (the default) for any free port; another number to come back on a known one.</param>
+    public VaultApp(string? dataDirectory = null, IDictionary<string, string?>? settings = null, int port = 0)
     {
         _ownsDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? TempDirectory.Create();
@@ -34,7 +36,7 @@ public sealed class VaultApp : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         StartServer();
     }
 

@@ -28,6 +28,21 @@ public abstract class DashboardBrowserTest(BrowserFixture browser) : BrowserTest
         await WaitForCircuitAsync();
     }
 
+    /// <summary>Registers <see cref="UserName"/>, stores the files for them and opens the dashboard showing them.</summary>
+    protected async Task OpenDashboardWithFilesAsync(params FilePayload[] files)
+    {
+        await RegisterAsync(UserName);
+        await Expect(Page).ToHaveURLAsync(UrlOf(""));
+        foreach (var file in files)
+        {
+            await SeedFileAsync(file);
+        }
+
+        await Page.ReloadAsync();
+        await WaitForCircuitAsync();
+        await Expect(FileNames).ToHaveCountAsync(files.Length);
+    }
+
     /// <summary>Chooses files in the upload zone's file chooser, as a person picking them in the dialog.</summary>
     protected async Task ChooseFilesAsync(params FilePayload[] files) =>
         // Spent inputs stay in the page, hidden, while their files upload: the chooser is the visible one.

@@ -81,13 +81,19 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 
     /// <summary>
     /// Stops the app and starts it again on the same data directory and port, as an administrator
-    /// restarting the service would; open pages keep their address.
+    /// restarting the service would; open pages keep their address. <paramref name="whileStopped"/>
+    /// runs in between, when nothing answers on the port.
     /// </summary>
-    protected async Task RestartAppAsync()
+    protected async Task RestartAppAsync(Func<Task>? whileStopped = null)
     {
         var port = App.BaseAddress.Port;
         await App.DisposeAsync();
         _app = null;
+        if (whileStopped is not null)
+        {
+            await whileStopped();
+        }
+
         _app = new VaultApp(_dataDirectory, AppSettings, port);
     }
 

@@ -13,9 +13,20 @@ public sealed class RestartBrowserTests(BrowserFixture browser) : DashboardBrows
         // Gone if the page is loaded again, so the test can tell a reload from the old page left standing.
         await Page.EvaluateAsync("() => { window.beforeRestart = true; }");
 
-        await RestartAppAsync();
+        // While the server is down the page stays, under Blazor's own reconnect dialog.
+        var reconnecting = Page.Locator("#components-reconnect-modal .components-reconnect-dialog");
+        await RestartAppAsync(async () =>
+        {
+            await Expect(reconnecting).ToBeVisibleAsync();
+            await Expect(FileNames).ToHaveCountAsync(2);
+        });
 
-        await Page.WaitForFunctionAsync("() => window.beforeRestart === undefined && document.body.hasAttribute('data-circuit-ready')");
+        // The new server does not know the old circuit and rejects it; Blazor then reloads the page by
+        // itself (after its next retry, up to 5 s later), and the person is still signed in.
+        await Page.WaitForFunctionAsync(
+            "() => window.beforeRestart === undefined && document.body.hasAttribute('data-circuit-ready')",
+            null, new() { Timeout = 30_000 });
+        await Expect(reconnecting).Not.ToBeVisibleAsync();
         await Expect(Page).ToHaveURLAsync(UrlOf(""));
         await Expect(Page.GetByTestId("nav-user")).ToHaveTextAsync(UserName);
         await Expect(FileNames).ToHaveTextAsync(["also-kept.bin", "kept.txt"]);

@@ -48,6 +48,16 @@ public abstract class DashboardBrowserTest(BrowserFixture browser) : BrowserTest
         // Spent inputs stay in the page, hidden, while their files upload: the chooser is the visible one.
         await Page.Locator("input[type=file]:not([hidden])").SetInputFilesAsync(files);
 
+    /// <summary>Waits until the grid shows exactly these names, in any order.</summary>
+    protected async Task ExpectFileNamesAsync(params string[] names)
+    {
+        await Expect(FileNames).ToHaveCountAsync(names.Length);
+        foreach (var name in names)
+        {
+            await Expect(FileNames.GetByText(name, new() { Exact = true })).ToBeVisibleAsync();
+        }
+    }
+
     protected ILocator UploadRow(string name) => UploadRows.Filter(new() { HasText = name });
 
     /// <summary>Stores a file for <see cref="UserName"/> directly, for tests about what comes after the upload.</summary>

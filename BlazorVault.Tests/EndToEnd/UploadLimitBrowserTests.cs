@@ -1,3 +1,4 @@
+using BlazorVault.Files;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -17,13 +18,14 @@ public sealed class UploadLimitBrowserTests(BrowserFixture browser) : DashboardB
     public async Task ChoosingAFileOverTheLimit_ShowsItsError_WhileTheOtherFileOfTheSelectionUploads()
     {
         await OpenDashboardAsNewUserAsync();
-        await Expect(Page.GetByTestId("drop-zone")).ToContainTextAsync("Up to 1.0 MB per file");
+        await Expect(Page.GetByTestId("drop-zone")).ToContainTextAsync($"Up to {FileDisplay.Size(Limit)} per file");
 
         await ChooseFilesAsync(RandomFile("too-big.bin", Limit + 1), RandomFile("fits.txt", 10_000, "text/plain"));
 
         var refused = UploadRow("too-big.bin");
         await Expect(refused).ToHaveAttributeAsync("data-upload-state", "Failed");
-        await Expect(refused.GetByTestId("upload-error")).ToHaveTextAsync("Too large: 1.0 MB, the limit is 1.0 MB per file.");
+        await Expect(refused.GetByTestId("upload-error")).ToHaveTextAsync(
+            $"Too large: {FileDisplay.Size(Limit + 1)}, the limit is {FileDisplay.Size(Limit)} per file.");
         await Expect(UploadRow("fits.txt")).ToHaveAttributeAsync("data-upload-state", "Stored");
         await Expect(Page.GetByTestId("toasts").GetByRole(AriaRole.Alert)).ToContainTextAsync("too-big.bin: Too large");
 

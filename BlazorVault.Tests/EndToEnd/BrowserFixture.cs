@@ -1,9 +1,14 @@
+using BlazorVault.Tests.EndToEnd;
 using Microsoft.Playwright;
+
+// One browser for the whole test assembly, shared by browser test classes running in parallel.
+[assembly: AssemblyFixture(typeof(BrowserFixture))]
 
 namespace BlazorVault.Tests.EndToEnd;
 
 /// <summary>
-/// One headless Chromium for the whole run; tests open their own <see cref="IBrowserContext"/>.
+/// One headless Chromium for the whole run, started by the first browser test that asks for it (a run
+/// filtered to other tests launches nothing); tests open their own <see cref="IBrowserContext"/>.
 /// Drives the distribution's Chromium: Playwright's own browser downloads are not available here.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
@@ -18,6 +23,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ];
 
+    private readonly SemaphoreSlim _launchGate = new(1, 1);
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -29,26 +35,39 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static string SkipReason =>
         $"Chromium not found at {ChromiumPath}: install the chromium package (.ci/run does) or set {ChromiumVariable}.";
 
-    public IBrowser Browser => _browser ?? throw new InvalidOperationException(SkipReason);
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask InitializeAsync()
+    /// <summary>The shared browser, launched on first use; tests running in parallel wait for the one launch.</summary>
+    public async Task<IBrowser> GetBrowserAsync()
     {
-        // Skipped tests still get their collection fixture: launch nothing when there is nothing to drive.
         if (!IsChromiumInstalled)
         {
-            return;
+            throw new InvalidOperationException(SkipReason);
         }
 
-        // Generous for a busy two-core CI machine; a passing step takes milliseconds.
-        Assertions.SetDefaultExpectTimeout(15_000);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
+        await _launchGate.WaitAsync();
+        try
         {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-            Timeout = 60_000,
-        });
+            if (_browser is null)
+            {
+                // Generous for a busy two-core CI machine; a passing step takes milliseconds.
+                Assertions.SetDefaultExpectTimeout(15_000);
+                _playwright = await Playwright.CreateAsync();
+                _browser = await _playwright.Chromium.LaunchAsync(new()
+                {
+                    ExecutablePath = ChromiumPath,
+                    Headless = true,
+                    Args = ChromiumArgs,
+                    Timeout = 60_000,
+                });
+            }
+
+            return _browser;
+        }
+        finally
+        {
+            _launchGate.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -59,11 +78,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        _launchGate.Dispose();
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
-{
-    public const string Name = "Browser";
 }

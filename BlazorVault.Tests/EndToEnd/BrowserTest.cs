@@ -7,10 +7,10 @@ namespace BlazorVault.Tests.EndToEnd;
 /// <summary>
 /// Base of every browser test: its own app (fresh data directory and database) and its own
 /// browser context (no cookies), sharing the run's Chromium; skipped where Chromium is missing.
+/// Test classes run in parallel with each other, the tests of one class one after another.
 /// A test also fails when the server answered any request with a 5xx. On failure a full-page
 /// screenshot, the page's HTML and the browser console are saved under TestResults/e2e-artifacts/.
 /// </summary>
-[Collection(BrowserCollection.Name)]
 [Trait("Category", "EndToEnd")]
 public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 {
@@ -18,13 +18,17 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 
     private readonly StringBuilder _console = new();
     private readonly List<string> _serverErrors = [];
+    private readonly List<IBrowserContext> _contexts = [];
+    private string? _dataDirectory;
     private VaultApp? _app;
-    private IBrowserContext? _context;
     private IPage? _page;
 
     protected VaultApp App => _app ?? throw new InvalidOperationException("The test has not started.");
 
     protected IPage Page => _page ?? throw new InvalidOperationException("The test has not started.");
+
+    /// <summary>Settings the app starts with, on top of <see cref="VaultApp"/>'s own.</summary>
+    protected virtual IDictionary<string, string?>? AppSettings => null;
 
     /// <summary>The absolute URL of a path on this test's app, as the browser's address bar shows it.</summary>
     protected string UrlOf(string relative) => new Uri(App.BaseAddress, relative).AbsoluteUri;
@@ -33,14 +37,29 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     {
         // Reported as skipped, with the reason, never as passed.
         Assert.SkipUnless(BrowserFixture.IsChromiumInstalled, BrowserFixture.SkipReason);
-        _app = new VaultApp();
-        _context = await browser.Browser.NewContextAsync(new() { BaseURL = App.BaseAddress.AbsoluteUri });
-        _context.SetDefaultTimeout(15_000);
-        _context.SetDefaultNavigationTimeout(30_000);
-        _page = await _context.NewPageAsync();
-        _page.Console += (_, message) => LogConsole($"[{message.Type}] {message.Text}");
-        _page.PageError += (_, error) => LogConsole($"[pageerror] {error}");
-        _context.Response += (_, response) =>
+        // The test owns the data directory, so the app can be restarted on it.
+        _dataDirectory = TempDirectory.Create();
+        _app = new VaultApp(_dataDirectory, AppSettings);
+        _page = await (await NewContextAsync()).NewPageAsync();
+    }
+
+    /// <summary>
+    /// Another browser context on this test's app, like another person's browser: no cookies, no
+    /// storage. Watched for 5xx answers and console output like the first; closed with the test.
+    /// </summary>
+    protected async Task<IBrowserContext> NewContextAsync()
+    {
+        var context = await (await browser.GetBrowserAsync()).NewContextAsync(new() { BaseURL = App.BaseAddress.AbsoluteUri });
+        _contexts.Add(context);
+        var label = _contexts.Count == 1 ? "" : $"[context {_contexts.Count}] ";
+        context.SetDefaultTimeout(15_000);
+        context.SetDefaultNavigationTimeout(30_000);
+        context.Page += (_, page) =>
+        {
+            page.Console += (_, message) => LogConsole($"{label}[{message.Type}] {message.Text}");
+            page.PageError += (_, error) => LogConsole($"{label}[pageerror] {error}");
+        };
+        context.Response += (_, response) =>
         {
             if (response.Status >= 500)
             {
@@ -50,6 +69,32 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
                 }
             }
         };
+        return context;
+    }
+
+    /// <summary>
+    /// Waits until the dashboard's circuit is up and its inputs are wired: before that, the page is
+    /// server-rendered HTML on which clicks and chosen files do nothing.
+    /// </summary>
+    protected async Task WaitForCircuitAsync(IPage? page = null) =>
+        await Assertions.Expect((page ?? Page).Locator("body[data-circuit-ready]")).ToBeAttachedAsync();
+
+    /// <summary>
+    /// Stops the app and starts it again on the same data directory and port, as an administrator
+    /// restarting the service would; open pages keep their address. <paramref name="whileStopped"/>
+    /// runs in between, when nothing answers on the port.
+    /// </summary>
+    protected async Task RestartAppAsync(Func<Task>? whileStopped = null)
+    {
+        var port = App.BaseAddress.Port;
+        await App.DisposeAsync();
+        _app = null;
+        if (whileStopped is not null)
+        {
+            await whileStopped();
+        }
+
+        _app = new VaultApp(_dataDirectory, AppSettings, port: port);
     }
 
     public async ValueTask DisposeAsync()
@@ -73,14 +118,19 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
         }
         finally
         {
-            if (_context is not null)
+            foreach (var context in _contexts)
             {
-                await _context.DisposeAsync();
+                await context.DisposeAsync();
             }
 
             if (_app is not null)
             {
                 await _app.DisposeAsync();
+            }
+
+            if (_dataDirectory is not null)
+            {
+                TempDirectory.Delete(_dataDirectory);
             }
         }
     }

@@ -10,7 +10,8 @@ namespace BlazorVault.Tests.Infrastructure;
 
 /// <summary>
 /// The real app on Kestrel over loopback, with its own temporary data directory and SQLite file.
-/// Two instances given the same directory behave like one installation restarted.
+/// Two instances given the same directory behave like one installation restarted; given the same
+/// port too, a browser left open on the first one finds the second where the first was.
 /// </summary>
 public sealed class VaultApp : WebApplicationFactory<Program>
 {
@@ -19,7 +20,8 @@ public sealed class VaultApp : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
 
     /// <param name="services">Replaces app services after the app registered its own (a fake clock, say).</param>
-    public VaultApp(string? dataDirectory = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="port">0 (the default) for any free port; another number to come back on a known one.</param>
+    public VaultApp(string? dataDirectory = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, int port = 0)
     {
         _services = services;
         _ownsDirectory = dataDirectory is null;
@@ -38,7 +40,7 @@ public sealed class VaultApp : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         StartServer();
     }
 

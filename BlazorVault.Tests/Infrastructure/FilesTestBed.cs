@@ -46,7 +46,7 @@ public sealed class FilesTestBed : IAsyncDisposable
             .AddSingleton<IBlobStore, FileSystemBlobStore>()
             .AddSingleton<FileService>()
             .AddSharing(new ConfigurationBuilder().Build());
-        services.AddDbContextFactory<VaultDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<VaultPaths>().ConnectionString));
+        services.AddPooledDbContextFactory<VaultDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<VaultPaths>().ConnectionString));
         var provider = services.BuildServiceProvider();
 
         await using var db = await provider.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync();

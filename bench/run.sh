@@ -1,0 +1,409 @@
+#!/usr/bin/env bash
+# Measures BlazorVault (Release, loopback) against nginx and dd on the same machine and disk and
+# prints one markdown table. BENCH_QUICK=1: small sizes, one or two runs (a smoke test, not numbers).
+# See bench/README.md for what each row means.
+set -euo pipefail
+
+BENCH_ROOT=$(cd "$(dirname "$0")" && pwd)
+REPO_ROOT=$(dirname "$BENCH_ROOT")
+
+if [[ ${BENCH_QUICK:-0} == 1 ]]; then
+    BIG_MIB=64 RUNS=2 WRK_SECONDS=3 RSS_MIB=256 BROWSER_MIB=16 BROWSER_RUNS=1 RENDER_LOADS=2
+else
+    BIG_MIB=1024 RUNS=5 WRK_SECONDS=10 RSS_MIB=2048 BROWSER_MIB=200 BROWSER_RUNS=3 RENDER_LOADS=5
+fi
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
+RENDER_SMALL=10
+RENDER_LARGE=10000
+GRID_PAGE=25    # FileGrid.PageSize: rows the dashboard shows at once
+PASSWORD='bench password that is long enough'
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# --- what the run needs -----------------------------------------------------------------------
+
+need_packages=()
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need_packages+=(nginx)
+command -v wrk >/dev/null || need_packages+=(wrk)
+command -v curl >/dev/null || need_packages+=(curl)
+command -v jq >/dev/null || need_packages+=(jq)
+command -v sqlite3 >/dev/null || need_packages+=(sqlite3)
+command -v node >/dev/null || need_packages+=(nodejs npm)
+CHROMIUM=${BLAZORVAULT_CHROMIUM:-/usr/bin/chromium}
+[[ -x $CHROMIUM ]] || need_packages+=(chromium)
+if ((${#need_packages[@]})); then
+    [[ $(id -u) == 0 ]] || die "missing ${need_packages[*]}; run as root to install them with apt-get, or install them yourself"
+    command -v apt-get >/dev/null || die "missing ${need_packages[*]} and no apt-get to install them"
+    log "installing ${need_packages[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >&2
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+"$NGINX" -V 2>&1 | grep -q -- --with-http_dav_module || die "$NGINX has no WebDAV module (http_dav_module)"
+command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is needed"
+
+if [[ ! -d $BENCH_ROOT/browser/node_modules/playwright-core ]]; then
+    log "npm ci in bench/browser (playwright-core only; no browser download)"
+    (cd "$BENCH_ROOT/browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
+
+# --- clean-up ---------------------------------------------------------------------------------
+
+WORK=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/blazorvault-bench.XXXXXX")
+APP_PID='' NGINX_PID='' SAMPLER_PID='' NODE_PID=''
+cleanup() {
+    local rc=$?
+    set +e
+    [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null
+    # playwright-core closes its Chromium when node gets SIGTERM.
+    [[ -n $NODE_PID ]] && kill -TERM "$NODE_PID" 2>/dev/null && sleep 1
+    [[ -n $NGINX_PID ]] && kill -QUIT "$NGINX_PID" 2>/dev/null
+    if [[ -n $APP_PID ]]; then
+        kill -TERM "$APP_PID" 2>/dev/null
+        for _ in {1..50}; do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$APP_PID" 2>/dev/null
+    fi
+    [[ -n $NGINX_PID ]] && { for _ in {1..50}; do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.1; done; kill -KILL "$NGINX_PID" 2>/dev/null; }
+    if ((rc != 0)) && [[ -f $WORK/app.log ]]; then
+        log "app log (last 30 lines):"; tail -n 30 "$WORK/app.log" >&2
+    fi
+    rm -rf "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+    local port
+    for port in $(shuf -i 20000-60000 -n 100); do
+        ss -ltnH "sport = :$port" | grep -q . || { echo "$port"; return; }
+    done
+    die "no free port"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# <bytes> <seconds> -> MB/s (10^6 bytes per second)
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / s / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a / b }'; }
+# Ratios print with two decimals, or three when below 0.1.
+fmtr() { awk -v v="$1" 'BEGIN { printf (v < 0.1 ? "%.3f" : "%.2f"), v }'; }
+fmt1() { awk -v v="$1" 'BEGIN { printf "%.1f", v }'; }
+fmt0() { awk -v v="$1" 'BEGIN { printf "%.0f", v }'; }
+# met <value> <op> <target>
+met() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? v >= t : v <= t; print ok ? "met" : "**missed**" }'; }
+
+# --- build and start the app ------------------------------------------------------------------
+
+mkdir -p "$WORK"/{app,data,www,dav,nginx/tmp,files}
+log "work directory $WORK; publishing BlazorVault (Release)"
+dotnet publish "$REPO_ROOT/BlazorVault/BlazorVault.csproj" -c Release -o "$WORK/app" --nologo -v quiet >&2
+
+APP_PORT=$(free_port)
+APP="http://127.0.0.1:$APP_PORT"
+(
+    cd "$WORK/app"
+    export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1
+    export Vault__DataDirectory="$WORK/data"
+    export Vault__Passwords__BcryptWorkFactor=10
+    export Vault__RateLimits__AuthPermitsPerMinute=100000
+    export Vault__Links__PermitsPerMinute=1000000
+    export Vault__MaxUploadBytes=$((8 * 1024 * 1024 * 1024))
+    export Vault__DefaultQuotaBytes=$((1024 * 1024 * 1024 * 1024))
+    exec dotnet BlazorVault.dll --urls "$APP"
+) >"$WORK/app.log" 2>&1 &
+APP_PID=$!
+for _ in {1..300}; do
+    curl -fsS -o /dev/null "$APP/health" 2>/dev/null && break
+    kill -0 "$APP_PID" 2>/dev/null || die "the app exited at start"
+    sleep 0.1
+done
+curl -fsS -o /dev/null "$APP/health" || die "the app did not become healthy"
+log "app pid $APP_PID on $APP"
+
+# register <user> <cookie jar>: the /register form, antiforgery token included; leaves the session cookie in the jar.
+register() {
+    local user=$1 jar=$2 form csrf status
+    form=$(curl -fsS -c "$jar" -b "$jar" "$APP/register")
+    csrf=$(grep -o 'name="__RequestVerificationToken"[^>]*' <<<"$form" | sed -n 's/.*value="\([^"]*\)".*/\1/p' | head -n 1)
+    [[ -n $csrf ]] || die "no antiforgery token on /register"
+    status=$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" "$APP/register" \
+        --data-urlencode "__RequestVerificationToken=$csrf" --data-urlencode "_handler=register" \
+        --data-urlencode "Input.UserName=$user" --data-urlencode "Input.Password=$PASSWORD" \
+        --data-urlencode "Input.ConfirmPassword=$PASSWORD")
+    [[ $status == 302 ]] || die "registering $user answered $status"
+}
+bearer() {
+    curl -fsS "$APP/api/token" -H 'Content-Type: application/json' \
+        -d "$(jq -nc --arg u "$1" --arg p "$PASSWORD" '{userName: $u, password: $p}')" | jq -r .access_token
+}
+# api_upload <token> <file> <name> -> the stored file's id
+api_upload() {
+    curl -fsS -X POST "$APP/api/files?name=$3" -H "Authorization: Bearer $1" \
+        -H 'Content-Type: application/octet-stream' -T "$2" | jq -r .id
+}
+
+register bench "$WORK/bench.cookies"
+TOKEN=$(bearer bench)
+[[ -n $TOKEN && $TOKEN != null ]] || die "no bearer token"
+
+# --- test files and nginx ---------------------------------------------------------------------
+
+log "writing test files (${BIG_MIB} MiB, ${RSS_MIB} MiB, 4 KiB, ${BROWSER_MIB} MiB of random bytes)"
+BIG=$WORK/www/big.bin SMALL=$WORK/www/small.bin RSS=$WORK/files/rss.bin BROWSER_FILE=$WORK/files/browser-upload.bin
+head -c "$((BIG_MIB * 1024 * 1024))" /dev/urandom >"$BIG"
+head -c 4096 /dev/urandom >"$SMALL"
+head -c "$((RSS_MIB * 1024 * 1024))" /dev/urandom >"$RSS"
+head -c "$((BROWSER_MIB * 1024 * 1024))" /dev/urandom >"$BROWSER_FILE"
+BIG_BYTES=$(stat -c %s "$BIG")
+
+NGINX_PORT=$(free_port)
+NGX="http://127.0.0.1:$NGINX_PORT"
+chmod 755 "$WORK"
+cat >"$WORK/nginx/nginx.conf" <<EOF
+$([[ $(id -u) == 0 ]] && echo "user $(id -un) $(id -gn);")
+worker_processes auto;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path $WORK/nginx/tmp;
+    proxy_temp_path $WORK/nginx/tmp;
+    fastcgi_temp_path $WORK/nginx/tmp;
+    uwsgi_temp_path $WORK/nginx/tmp;
+    scgi_temp_path $WORK/nginx/tmp;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $WORK/www;
+        location /dav/ {
+            alias $WORK/dav/;
+            dav_methods PUT DELETE;
+            create_full_put_path on;
+            client_max_body_size 0;
+        }
+    }
+}
+EOF
+"$NGINX" -t -q -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" 2>&1 | grep -v 'the "user" directive' >&2 || true
+"$NGINX" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
+NGINX_PID=$!
+for _ in {1..50}; do curl -fsS -o /dev/null "$NGX/small.bin" 2>/dev/null && break; sleep 0.1; done
+curl -fsS -o /dev/null "$NGX/small.bin" || die "nginx did not start (see $WORK/nginx/error.log)"
+log "nginx pid $NGINX_PID on $NGX"
+
+# --- uploads: API vs nginx WebDAV PUT vs dd ----------------------------------------------------
+# curl -T streams the file; --data-binary @file would first read it all into curl's memory,
+# which curl refuses for 1 GiB ("out of memory"). Same client, same way, for both servers.
+
+# timed_upload <curl args...> -> seconds (fails unless 2xx)
+timed_upload() {
+    local out code secs
+    out=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' "$@")
+    read -r code secs <<<"$out"
+    [[ $code == 2* ]] || die "upload answered $code: $*"
+    echo "$secs"
+}
+api_up=() dav_up=() dd_up=() r_up_dav=() r_up_dd=()
+for ((run = 1; run <= RUNS; run++)); do
+    log "upload run $run/$RUNS"
+    declare -A s=()
+    # Alternate the order so that neither side always follows the other's writeback.
+    order=(api dav dd); ((run % 2 == 0)) && order=(dd dav api)
+    for who in "${order[@]}"; do
+        sync
+        case $who in
+        api) s[api]=$(timed_upload -X POST "$APP/api/files?name=big-$run.bin" -H "Authorization: Bearer $TOKEN" \
+                -H 'Content-Type: application/octet-stream' -T "$BIG") ;;
+        dav) s[dav]=$(timed_upload -X PUT "$NGX/dav/big-$run.bin" -H 'Content-Type: application/octet-stream' -T "$BIG") ;;
+        dd) s[dd]=$(dd if=/dev/zero of="$WORK/files/dd.bin" bs=1M count="$BIG_MIB" conv=fsync 2>&1 |
+                sed -n 's/.*copied, \([0-9.]*\) s.*/\1/p') ;;
+        esac
+    done
+    a=$(mbps "$BIG_BYTES" "${s[api]}") d=$(mbps "$BIG_BYTES" "${s[dav]}") z=$(mbps "$BIG_BYTES" "${s[dd]}")
+    api_up+=("$a") dav_up+=("$d") dd_up+=("$z") r_up_dav+=("$(ratio "$a" "$d")") r_up_dd+=("$(ratio "$a" "$z")")
+    rm -f "$WORK/files/dd.bin" "$WORK/dav/big-$run.bin"
+    unset s
+done
+
+# --- downloads: owner (bearer, cookie), share link, nginx ---------------------------------------
+
+BIG_ID=$(curl -fsS "$APP/api/files?q=big-1.bin&pageSize=1" -H "Authorization: Bearer $TOKEN" | jq -r '.items[0].id')
+SMALL_ID=$(api_upload "$TOKEN" "$SMALL" small.bin)
+link() { curl -fsS -X POST "$APP/api/files/$1/links" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{}' | jq -r .url; }
+BIG_LINK=$(link "$BIG_ID")/download
+SMALL_LINK=$(link "$SMALL_ID")/download
+
+# timed_download <url> <curl args...> -> MB/s (fails unless 200 with every byte)
+timed_download() {
+    local url=$1 out code secs size
+    shift
+    out=$(curl -sS -o /dev/null -w '%{http_code} %{time_total} %{size_download}' "$@" "$url")
+    read -r code secs size <<<"$out"
+    [[ $code == 200 && $size == "$BIG_BYTES" ]] || die "download of $url answered $code with $size bytes"
+    mbps "$size" "$secs"
+}
+dl_bearer=() dl_cookie=() dl_link=() dl_nginx=() r_dl_bearer=() r_dl_cookie=() r_dl_link=()
+for who in bearer cookie link nginx; do  # warm-up: page cache and JIT, not measured
+    case $who in
+    bearer) timed_download "$APP/api/files/$BIG_ID/content" -H "Authorization: Bearer $TOKEN" >/dev/null ;;
+    cookie) timed_download "$APP/download/$BIG_ID" -b "$WORK/bench.cookies" >/dev/null ;;
+    link) timed_download "$BIG_LINK" >/dev/null ;;
+    nginx) timed_download "$NGX/big.bin" >/dev/null ;;
+    esac
+done
+for ((run = 1; run <= RUNS; run++)); do
+    log "download run $run/$RUNS"
+    declare -A m=()
+    order=(bearer cookie link nginx); ((run % 2 == 0)) && order=(nginx link cookie bearer)
+    for who in "${order[@]}"; do
+        case $who in
+        bearer) m[bearer]=$(timed_download "$APP/api/files/$BIG_ID/content" -H "Authorization: Bearer $TOKEN") ;;
+        cookie) m[cookie]=$(timed_download "$APP/download/$BIG_ID" -b "$WORK/bench.cookies") ;;
+        link) m[link]=$(timed_download "$BIG_LINK") ;;
+        nginx) m[nginx]=$(timed_download "$NGX/big.bin") ;;
+        esac
+    done
+    dl_bearer+=("${m[bearer]}") dl_cookie+=("${m[cookie]}") dl_link+=("${m[link]}") dl_nginx+=("${m[nginx]}")
+    r_dl_bearer+=("$(ratio "${m[bearer]}" "${m[nginx]}")") r_dl_cookie+=("$(ratio "${m[cookie]}" "${m[nginx]}")")
+    r_dl_link+=("$(ratio "${m[link]}" "${m[nginx]}")")
+    unset m
+done
+
+# --- 4 KiB requests per second with wrk -----------------------------------------------------------
+
+# rps <url> [header] -> requests/s; fails on any non-2xx answer or socket error
+rps() {
+    local out header=()
+    [[ -n ${2:-} ]] && header=(-H "$2")
+    out=$(wrk -t2 -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" "${header[@]}" "$1")
+    if grep -q 'Non-2xx' <<<"$out"; then die "wrk got error answers from $1: $(grep Non-2xx <<<"$out")"; fi
+    grep -q 'Socket errors' <<<"$out" && log "wrk socket errors on $1: $(grep 'Socket errors' <<<"$out")"
+    awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
+}
+for url in "$APP/api/files/$SMALL_ID/content" "$SMALL_LINK" "$NGX/small.bin"; do  # warm-up
+    wrk -t2 -c"$WRK_CONNECTIONS" -d2s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null
+done
+rps_bearer=() rps_link=() rps_nginx=() r_rps_bearer=() r_rps_link=()
+for ((run = 1; run <= RUNS; run++)); do
+    log "4 KiB wrk run $run/$RUNS"
+    b=$(rps "$APP/api/files/$SMALL_ID/content" "Authorization: Bearer $TOKEN")
+    l=$(rps "$SMALL_LINK")
+    n=$(rps "$NGX/small.bin")
+    rps_bearer+=("$b") rps_link+=("$l") rps_nginx+=("$n")
+    r_rps_bearer+=("$(ratio "$b" "$n")") r_rps_link+=("$(ratio "$l" "$n")")
+done
+
+# --- peak RSS: a 2 GiB upload and a 2 GiB download at once ----------------------------------------
+
+# browser <args...>: browser.mjs in the background, so that the EXIT trap can stop it (and its Chromium).
+browser() {
+    node "$BENCH_ROOT/browser/browser.mjs" "$@" &
+    NODE_PID=$!
+    wait "$NODE_PID" || die "browser.mjs $1 failed"
+    NODE_PID=''
+}
+
+log "peak RSS: ${RSS_MIB} MiB upload and download at once"
+RSS_ID=$(api_upload "$TOKEN" "$RSS" rss-source.bin)
+rss_before=$(awk '/^VmRSS:/ { print $2 }' "/proc/$APP_PID/status")
+# Reset VmHWM to the current RSS (Linux >= 4.0), so the peak is this phase's, not the start-up's.
+hwm_reset=yes
+echo 5 >"/proc/$APP_PID/clear_refs" 2>/dev/null || hwm_reset=no
+(while :; do awk '/^VmRSS:/ { print $2 }' "/proc/$APP_PID/status"; sleep 0.05; done) >"$WORK/rss.samples" 2>/dev/null &
+SAMPLER_PID=$!
+curl -fsS -o /dev/null -X POST "$APP/api/files?name=rss-upload.bin" -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/octet-stream' -T "$RSS" &
+up_pid=$!
+curl -fsS -o /dev/null "$APP/api/files/$RSS_ID/content" -H "Authorization: Bearer $TOKEN" &
+down_pid=$!
+wait "$up_pid" || die "the RSS-phase upload failed"
+wait "$down_pid" || die "the RSS-phase download failed"
+kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=''
+rss_sampled=$(sort -n "$WORK/rss.samples" | tail -n 1)
+rss_hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$APP_PID/status")
+[[ $hwm_reset == yes ]] || log "could not reset VmHWM; it includes everything since start"
+rss_peak_mib=$(awk -v a="$rss_sampled" -v b="$rss_hwm" 'BEGIN { printf "%.0f", (a > b ? a : b) / 1024 }')
+rss_before_mib=$(awk -v a="$rss_before" 'BEGIN { printf "%.0f", a / 1024 }')
+
+# --- browser: InputFile over SignalR vs fetch() -----------------------------------------------------
+
+log "browser upload: ${BROWSER_MIB} MiB, $BROWSER_RUNS run(s) each way"
+export BLAZORVAULT_CHROMIUM=$CHROMIUM
+browser upload "$APP" bench "$PASSWORD" "$TOKEN" "$BROWSER_FILE" "$BROWSER_RUNS" >"$WORK/browser-upload.jsonl"
+BROWSER_BYTES=$(stat -c %s "$BROWSER_FILE")
+mapfile -t br_input < <(jq -r --argjson b "$BROWSER_BYTES" '$b / .inputFileSeconds / 1e6' "$WORK/browser-upload.jsonl")
+mapfile -t br_fetch < <(jq -r --argjson b "$BROWSER_BYTES" '$b / .fetchSeconds / 1e6' "$WORK/browser-upload.jsonl")
+mapfile -t r_br < <(jq -r '.fetchSeconds / .inputFileSeconds' "$WORK/browser-upload.jsonl")
+
+# --- dashboard render with 10 and 10,000 files --------------------------------------------------------
+
+# seed <user> <count>: one real upload, then copies of its row (same blob, new id and name) straight into SQLite.
+seed() {
+    local user=$1 count=$2 token
+    register "$user" "$WORK/$user.cookies"
+    token=$(bearer "$user")
+    api_upload "$token" "$SMALL" "$user-00000.bin" >/dev/null
+    sqlite3 "$WORK/data/vault.db" <<SQL
+.timeout 10000
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count - 1)
+INSERT INTO Files (Id, OwnerId, Name, ContentType, Size, Sha256, CreatedAt)
+SELECT upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6))),
+       f.OwnerId, printf('$user-%05d.bin', n.i), f.ContentType, f.Size, f.Sha256, f.CreatedAt
+FROM n, Files f JOIN AspNetUsers u ON u.Id = f.OwnerId WHERE u.UserName = '$user';
+SQL
+    local total
+    total=$(curl -fsS "$APP/api/files?pageSize=1" -H "Authorization: Bearer $token" | jq .total)
+    [[ $total == "$count" ]] || die "seeded $user with $total files, not $count"
+}
+seed render-small "$RENDER_SMALL"
+seed render-large "$RENDER_LARGE"
+declare -A render_ms=()
+for who in small large; do
+    n=$([[ $who == small ]] && echo "$RENDER_SMALL" || echo "$RENDER_LARGE")
+    rows=$((n < GRID_PAGE ? n : GRID_PAGE))
+    log "dashboard render with $n files, $RENDER_LOADS loads"
+    browser render "$APP" "render-$who" "$PASSWORD" "$rows" "$RENDER_LOADS" >"$WORK/render-$who.jsonl"
+    render_ms[$who]=$(jq -r .ms "$WORK/render-$who.jsonl" | median)
+done
+
+# --- the table ----------------------------------------------------------------------------------------
+
+med() { printf '%s\n' "$@" | median; }
+up_api=$(med "${api_up[@]}") up_dav=$(med "${dav_up[@]}") up_dd=$(med "${dd_up[@]}")
+rup_dav=$(med "${r_up_dav[@]}") rup_dd=$(med "${r_up_dd[@]}")
+d_b=$(med "${dl_bearer[@]}") d_c=$(med "${dl_cookie[@]}") d_l=$(med "${dl_link[@]}") d_n=$(med "${dl_nginx[@]}")
+rd_b=$(med "${r_dl_bearer[@]}") rd_c=$(med "${r_dl_cookie[@]}") rd_l=$(med "${r_dl_link[@]}")
+q_b=$(med "${rps_bearer[@]}") q_l=$(med "${rps_link[@]}") q_n=$(med "${rps_nginx[@]}")
+rq_b=$(med "${r_rps_bearer[@]}") rq_l=$(med "${r_rps_link[@]}")
+b_in=$(med "${br_input[@]}") b_fe=$(med "${br_fetch[@]}") rb=$(med "${r_br[@]}")
+
+size_label() { (($1 >= 1024)) && echo "$(($1 / 1024)) GiB" || echo "$1 MiB"; }
+BIG_L=$(size_label "$BIG_MIB") RSS_L=$(size_label "$RSS_MIB")
+
+cat <<EOF
+
+$( [[ ${BENCH_QUICK:-0} == 1 ]] && echo '**BENCH_QUICK=1: small sizes and few runs; a smoke test, not a measurement.**' && echo)
+Medians of $RUNS runs (browser upload: $BROWSER_RUNS, render: $RENDER_LOADS loads after a warm-up); ratios are taken within each run, then their median. MB/s = 10^6 bytes/s.
+
+| Measurement | BlazorVault | Reference | Ratio | Target | Verdict |
+|---|---:|---:|---:|---:|---|
+| $BIG_L upload, API POST (curl -T, streamed from the file) vs nginx WebDAV PUT | $(fmt1 "$up_api") MB/s | $(fmt1 "$up_dav") MB/s | $(fmtr "$rup_dav") | >= 0.6 | $(met "$rup_dav" '>=' 0.6) |
+| $BIG_L upload, API POST vs dd conv=fsync (same disk) | $(fmt1 "$up_api") MB/s | $(fmt1 "$up_dd") MB/s | $(fmtr "$rup_dd") | – | – |
+| $BIG_L download, owner bearer /api/files/{id}/content vs nginx | $(fmt1 "$d_b") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_b") | >= 0.7 | $(met "$rd_b" '>=' 0.7) |
+| $BIG_L download, owner cookie /download/{id} vs nginx | $(fmt1 "$d_c") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_c") | >= 0.7 | $(met "$rd_c" '>=' 0.7) |
+| $BIG_L download, share link /s/{token}/download vs nginx | $(fmt1 "$d_l") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_l") | >= 0.7 | $(met "$rd_l" '>=' 0.7) |
+| 4 KiB download, owner bearer, wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$q_b") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_b") | >= 0.4 | $(met "$rq_b" '>=' 0.4) |
+| 4 KiB download, share link, wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$q_l") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_l") | >= 0.4 | $(met "$rq_l" '>=' 0.4) |
+| Peak RSS during a $RSS_L upload + $RSS_L download at once (RSS before: $rss_before_mib MiB) | $rss_peak_mib MiB | – | – | <= 250 MiB | $(met "$rss_peak_mib" '<=' 250) |
+| Browser upload $BROWSER_MIB MiB: dashboard InputFile (SignalR) vs fetch() POST /api/files | $(fmt1 "$b_in") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb") | – | – |
+| Dashboard render, $RENDER_SMALL files (navigation to rows visible) | $(fmt0 "${render_ms[small]}") ms | – | – | – | – |
+| Dashboard render, $RENDER_LARGE files (navigation to rows visible) | $(fmt0 "${render_ms[large]}") ms | $(fmt0 "${render_ms[small]}") ms (10 files) | $(fmtr "$(ratio "${render_ms[large]}" "${render_ms[small]}")") | – | – |
+EOF
+log "done"

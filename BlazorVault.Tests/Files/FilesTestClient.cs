@@ -79,19 +79,9 @@ public sealed class FilesTestClient : IDisposable
 /// cannot be measured (so HttpClient sends it chunked); <paramref name="beforeRead"/> runs before each read
 /// with the position, so a test can stop the upload halfway.
 /// </summary>
-public sealed class GeneratedStream(long length, Func<long, Task>? beforeRead = null) : Stream
+public sealed class GeneratedStream(long length, Func<long, Task>? beforeRead = null) : ForwardOnlyStream
 {
     private long _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
 
     /// <summary>A body that breaks off with an <see cref="IOException"/> after about <paramref name="bytes"/>, as a dropped client does.</summary>
     public static GeneratedStream FailingAfter(long bytes) =>
@@ -136,22 +126,6 @@ public sealed class GeneratedStream(long length, Func<long, Task>? beforeRead = 
         _position += count;
         return count;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>One <see cref="VaultApp"/> shared by a test class whose tests each use their own users.</summary>

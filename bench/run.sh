@@ -51,7 +51,7 @@ fi
 # --- clean-up ---------------------------------------------------------------------------------
 
 WORK=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/blazorvault-bench.XXXXXX")
-APP_PID='' NGINX_PID='' SAMPLER_PID='' NODE_PID=''
+APP_PID='' APP2_PID='' NGINX_PID='' SAMPLER_PID='' NODE_PID=''
 cleanup() {
     local rc=$?
     set +e
@@ -59,11 +59,11 @@ cleanup() {
     # playwright-core closes its Chromium when node gets SIGTERM.
     [[ -n $NODE_PID ]] && kill -TERM "$NODE_PID" 2>/dev/null && sleep 1
     [[ -n $NGINX_PID ]] && kill -QUIT "$NGINX_PID" 2>/dev/null
-    if [[ -n $APP_PID ]]; then
-        kill -TERM "$APP_PID" 2>/dev/null
-        for _ in {1..50}; do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$APP_PID" 2>/dev/null
-    fi
+    for pid in $APP_PID $APP2_PID; do
+        kill -TERM "$pid" 2>/dev/null
+        for _ in {1..50}; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null
+    done
     [[ -n $NGINX_PID ]] && { for _ in {1..50}; do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.1; done; kill -KILL "$NGINX_PID" 2>/dev/null; }
     if ((rc != 0)) && [[ -f $WORK/app.log ]]; then
         log "app log (last 30 lines):"; tail -n 30 "$WORK/app.log" >&2
@@ -95,39 +95,49 @@ met() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? v >= t :
 
 # --- build and start the app ------------------------------------------------------------------
 
-mkdir -p "$WORK"/{app,data,www,dav,nginx/tmp,files}
+mkdir -p "$WORK"/{app,data,data2,www,dav,nginx/tmp,files}
 log "work directory $WORK; publishing BlazorVault (Release)"
 dotnet publish "$REPO_ROOT/BlazorVault/BlazorVault.csproj" -c Release -o "$WORK/app" --nologo -v quiet >&2
 
-APP_PORT=$(free_port)
-APP="http://127.0.0.1:$APP_PORT"
-(
-    cd "$WORK/app"
-    export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1
-    export Vault__DataDirectory="$WORK/data"
-    export Vault__Passwords__BcryptWorkFactor=10
-    export Vault__RateLimits__AuthPermitsPerMinute=100000
-    export Vault__Links__PermitsPerMinute=1000000
-    export Vault__MaxUploadBytes=$((8 * 1024 * 1024 * 1024))
-    export Vault__DefaultQuotaBytes=$((1024 * 1024 * 1024 * 1024))
-    exec dotnet BlazorVault.dll --urls "$APP"
-) >"$WORK/app.log" 2>&1 &
-APP_PID=$!
-for _ in {1..300}; do
-    curl -fsS -o /dev/null "$APP/health" 2>/dev/null && break
-    kill -0 "$APP_PID" 2>/dev/null || die "the app exited at start"
-    sleep 0.1
-done
-curl -fsS -o /dev/null "$APP/health" || die "the app did not become healthy"
+# start_app <data dir> <log> [extra VAR=value...]: one published instance on a free loopback port;
+# sets STARTED_PID and STARTED_URL.
+start_app() {
+    local data=$1 logfile=$2 port url pid
+    shift 2
+    port=$(free_port)
+    url="http://127.0.0.1:$port"
+    (
+        cd "$WORK/app"
+        export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1
+        export Vault__DataDirectory="$data"
+        export Vault__Passwords__BcryptWorkFactor=10
+        export Vault__RateLimits__AuthPermitsPerMinute=100000
+        export Vault__Links__PermitsPerMinute=1000000
+        export Vault__MaxUploadBytes=$((8 * 1024 * 1024 * 1024))
+        export Vault__DefaultQuotaBytes=$((1024 * 1024 * 1024 * 1024))
+        (($#)) && export "$@"
+        exec dotnet BlazorVault.dll --urls "$url"
+    ) >"$logfile" 2>&1 &
+    pid=$!
+    for _ in {1..300}; do
+        curl -fsS -o /dev/null "$url/health" 2>/dev/null && break
+        kill -0 "$pid" 2>/dev/null || die "the app exited at start (see $logfile)"
+        sleep 0.1
+    done
+    curl -fsS -o /dev/null "$url/health" || die "the app did not become healthy"
+    STARTED_PID=$pid STARTED_URL=$url
+}
+start_app "$WORK/data" "$WORK/app.log"
+APP_PID=$STARTED_PID APP=$STARTED_URL
 log "app pid $APP_PID on $APP"
 
 # register <user> <cookie jar>: the /register form, antiforgery token included; leaves the session cookie in the jar.
 register() {
-    local user=$1 jar=$2 form csrf status
-    form=$(curl -fsS -c "$jar" -b "$jar" "$APP/register")
+    local user=$1 jar=$2 base=${3:-$APP} form csrf status
+    form=$(curl -fsS -c "$jar" -b "$jar" "$base/register")
     csrf=$(grep -o 'name="__RequestVerificationToken"[^>]*' <<<"$form" | sed -n 's/.*value="\([^"]*\)".*/\1/p' | head -n 1)
     [[ -n $csrf ]] || die "no antiforgery token on /register"
-    status=$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" "$APP/register" \
+    status=$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" "$base/register" \
         --data-urlencode "__RequestVerificationToken=$csrf" --data-urlencode "_handler=register" \
         --data-urlencode "Input.UserName=$user" --data-urlencode "Input.Password=$PASSWORD" \
         --data-urlencode "Input.ConfirmPassword=$PASSWORD")
@@ -210,17 +220,37 @@ timed_upload() {
     [[ $code == 2* ]] || die "upload answered $code: $*"
     echo "$secs"
 }
-api_up=() dav_up=() dd_up=() r_up_dav=() r_up_dd=()
+# tus_upload <file> <name> -> seconds for the creation POST plus one PATCH of the whole file (curl -T
+# streams it; one request, no chunking), fails unless 201 then 204 with Vault-File-Id.
+tus_upload() {
+    local file=$1 name=$2 size hdrs code secs location out patch_secs
+    size=$(stat -c %s "$file")
+    hdrs=$(curl -sS -o /dev/null -D - -w 'BENCH %{http_code} %{time_total}\n' -X POST "$APP/api/uploads" \
+        -H "Authorization: Bearer $TOKEN" -H 'Tus-Resumable: 1.0.0' -H "Upload-Length: $size" \
+        -H "Upload-Metadata: filename $(printf %s "$name" | base64 -w0),filetype $(printf application/octet-stream | base64 -w0)")
+    read -r _ code secs < <(grep '^BENCH ' <<<"$hdrs")
+    [[ $code == 201 ]] || die "tus creation answered $code"
+    location=$(tr -d '\r' <<<"$hdrs" | sed -n 's/^[Ll]ocation: *//p')
+    [[ $location == /* ]] && location=$APP$location
+    out=$(curl -sS -o /dev/null -D - -w 'BENCH %{http_code} %{time_total}\n' -X PATCH "$location" \
+        -H "Authorization: Bearer $TOKEN" -H 'Tus-Resumable: 1.0.0' -H 'Upload-Offset: 0' \
+        -H 'Content-Type: application/offset+octet-stream' -T "$file")
+    read -r _ code patch_secs < <(grep '^BENCH ' <<<"$out")
+    [[ $code == 204 ]] && grep -qi '^Vault-File-Id:' <<<"$out" || die "tus PATCH answered $code without Vault-File-Id"
+    awk -v a="$secs" -v b="$patch_secs" 'BEGIN { print a + b }'
+}
+api_up=() dav_up=() dd_up=() r_up_dav=() r_up_dd=() tus_up=() r_tus_dav=() r_tus_api=()
 for ((run = 1; run <= RUNS; run++)); do
     log "upload run $run/$RUNS"
     declare -A s=()
     # Alternate the order so that neither side always follows the other's writeback.
-    order=(api dav dd); ((run % 2 == 0)) && order=(dd dav api)
+    order=(api tus dav dd); ((run % 2 == 0)) && order=(dd dav tus api)
     for who in "${order[@]}"; do
         sync
         case $who in
         api) s[api]=$(timed_upload -X POST "$APP/api/files?name=big-$run.bin" -H "Authorization: Bearer $TOKEN" \
                 -H 'Content-Type: application/octet-stream' -T "$BIG") ;;
+        tus) s[tus]=$(tus_upload "$BIG" "tus-$run.bin") ;;
         dav) s[dav]=$(timed_upload -X PUT "$NGX/dav/big-$run.bin" -H 'Content-Type: application/octet-stream' -T "$BIG") ;;
         dd) s[dd]=$(dd if=/dev/zero of="$WORK/files/dd.bin" bs=1M count="$BIG_MIB" conv=fsync 2>&1 |
                 sed -n 's/.*copied, \([0-9.]*\) s.*/\1/p') ;;
@@ -228,6 +258,8 @@ for ((run = 1; run <= RUNS; run++)); do
     done
     a=$(mbps "$BIG_BYTES" "${s[api]}") d=$(mbps "$BIG_BYTES" "${s[dav]}") z=$(mbps "$BIG_BYTES" "${s[dd]}")
     api_up+=("$a") dav_up+=("$d") dd_up+=("$z") r_up_dav+=("$(ratio "$a" "$d")") r_up_dd+=("$(ratio "$a" "$z")")
+    t=$(mbps "$BIG_BYTES" "${s[tus]}")
+    tus_up+=("$t") r_tus_dav+=("$(ratio "$t" "$d")") r_tus_api+=("$(ratio "$t" "$a")")
     rm -f "$WORK/files/dd.bin" "$WORK/dav/big-$run.bin"
     unset s
 done
@@ -332,15 +364,24 @@ rss_hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$APP_PID/status")
 rss_peak_mib=$(awk -v a="$rss_sampled" -v b="$rss_hwm" 'BEGIN { printf "%.0f", (a > b ? a : b) / 1024 }')
 rss_before_mib=$(awk -v a="$rss_before" 'BEGIN { printf "%.0f", a / 1024 }')
 
-# --- browser: InputFile over SignalR vs fetch() -----------------------------------------------------
+# --- browser: the dashboard's upload over SignalR and over tus vs fetch() ---------------------------
 
-log "browser upload: ${BROWSER_MIB} MiB, $BROWSER_RUNS run(s) each way"
-export BLAZORVAULT_CHROMIUM=$CHROMIUM
-browser upload "$APP" bench "$PASSWORD" "$TOKEN" "$BROWSER_FILE" "$BROWSER_RUNS" >"$WORK/browser-upload.jsonl"
+# A second instance (own port and data directory) whose threshold is above the file's size, so that
+# its dashboard sends the file over the circuit; the first keeps the default threshold (tus).
 BROWSER_BYTES=$(stat -c %s "$BROWSER_FILE")
-mapfile -t br_input < <(jq -r --argjson b "$BROWSER_BYTES" '$b / .inputFileSeconds / 1e6' "$WORK/browser-upload.jsonl")
+log "second app instance for the SignalR path (threshold above $BROWSER_BYTES bytes)"
+start_app "$WORK/data2" "$WORK/app2.log" Vault__Uploads__BrowserThresholdBytes=$((BROWSER_BYTES + 1))
+APP2_PID=$STARTED_PID APP2=$STARTED_URL
+register bench "$WORK/bench2.cookies" "$APP2"
+log "browser upload: ${BROWSER_MIB} MiB, $BROWSER_RUNS run(s) each way (SignalR on $APP2, tus and fetch on $APP)"
+export BLAZORVAULT_CHROMIUM=$CHROMIUM
+browser upload "$APP" bench "$PASSWORD" "$TOKEN" "$BROWSER_FILE" "$BROWSER_RUNS" "$APP2" >"$WORK/browser-upload.jsonl"
+kill -TERM "$APP2_PID" 2>/dev/null; wait "$APP2_PID" 2>/dev/null || true; APP2_PID=''
+mapfile -t br_sig < <(jq -r --argjson b "$BROWSER_BYTES" '$b / .signalrSeconds / 1e6' "$WORK/browser-upload.jsonl")
+mapfile -t br_tus < <(jq -r --argjson b "$BROWSER_BYTES" '$b / .tusSeconds / 1e6' "$WORK/browser-upload.jsonl")
 mapfile -t br_fetch < <(jq -r --argjson b "$BROWSER_BYTES" '$b / .fetchSeconds / 1e6' "$WORK/browser-upload.jsonl")
-mapfile -t r_br < <(jq -r '.fetchSeconds / .inputFileSeconds' "$WORK/browser-upload.jsonl")
+mapfile -t r_br_tus < <(jq -r '.fetchSeconds / .tusSeconds' "$WORK/browser-upload.jsonl")
+mapfile -t r_br_sig < <(jq -r '.fetchSeconds / .signalrSeconds' "$WORK/browser-upload.jsonl")
 
 # --- dashboard render with 10 and 10,000 files --------------------------------------------------------
 
@@ -382,7 +423,9 @@ d_b=$(med "${dl_bearer[@]}") d_c=$(med "${dl_cookie[@]}") d_l=$(med "${dl_link[@
 rd_b=$(med "${r_dl_bearer[@]}") rd_c=$(med "${r_dl_cookie[@]}") rd_l=$(med "${r_dl_link[@]}")
 q_b=$(med "${rps_bearer[@]}") q_l=$(med "${rps_link[@]}") q_n=$(med "${rps_nginx[@]}")
 rq_b=$(med "${r_rps_bearer[@]}") rq_l=$(med "${r_rps_link[@]}")
-b_in=$(med "${br_input[@]}") b_fe=$(med "${br_fetch[@]}") rb=$(med "${r_br[@]}")
+b_sig=$(med "${br_sig[@]}") b_tus=$(med "${br_tus[@]}") b_fe=$(med "${br_fetch[@]}")
+rb_tus=$(med "${r_br_tus[@]}") rb_sig=$(med "${r_br_sig[@]}")
+up_tus=$(med "${tus_up[@]}") rtus_dav=$(med "${r_tus_dav[@]}") rtus_api=$(med "${r_tus_api[@]}")
 
 size_label() { (($1 >= 1024)) && echo "$(($1 / 1024)) GiB" || echo "$1 MiB"; }
 BIG_L=$(size_label "$BIG_MIB") RSS_L=$(size_label "$RSS_MIB")
@@ -396,13 +439,16 @@ Medians of $RUNS runs (browser upload: $BROWSER_RUNS, render: $RENDER_LOADS load
 |---|---:|---:|---:|---:|---|
 | $BIG_L upload, API POST (curl -T, streamed from the file) vs nginx WebDAV PUT | $(fmt1 "$up_api") MB/s | $(fmt1 "$up_dav") MB/s | $(fmtr "$rup_dav") | >= 0.6 | $(met "$rup_dav" '>=' 0.6) |
 | $BIG_L upload, API POST vs dd conv=fsync (same disk) | $(fmt1 "$up_api") MB/s | $(fmt1 "$up_dd") MB/s | $(fmtr "$rup_dd") | – | – |
+| $BIG_L upload, tus API (creation POST + one PATCH, curl -T, no chunking) vs nginx WebDAV PUT | $(fmt1 "$up_tus") MB/s | $(fmt1 "$up_dav") MB/s | $(fmtr "$rtus_dav") | >= 0.6 | $(met "$rtus_dav" '>=' 0.6) |
+| $BIG_L upload, tus API vs plain API POST | $(fmt1 "$up_tus") MB/s | $(fmt1 "$up_api") MB/s | $(fmtr "$rtus_api") | – | – |
 | $BIG_L download, owner bearer /api/files/{id}/content vs nginx | $(fmt1 "$d_b") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_b") | >= 0.7 | $(met "$rd_b" '>=' 0.7) |
 | $BIG_L download, owner cookie /download/{id} vs nginx | $(fmt1 "$d_c") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_c") | >= 0.7 | $(met "$rd_c" '>=' 0.7) |
 | $BIG_L download, share link /s/{token}/download vs nginx | $(fmt1 "$d_l") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_l") | >= 0.7 | $(met "$rd_l" '>=' 0.7) |
 | 4 KiB download, owner bearer, wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$q_b") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_b") | >= 0.4 | $(met "$rq_b" '>=' 0.4) |
 | 4 KiB download, share link, wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$q_l") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_l") | >= 0.4 | $(met "$rq_l" '>=' 0.4) |
 | Peak RSS during a $RSS_L upload + $RSS_L download at once (RSS before: $rss_before_mib MiB) | $rss_peak_mib MiB | – | – | <= 250 MiB | $(met "$rss_peak_mib" '<=' 250) |
-| Browser upload $BROWSER_MIB MiB: dashboard InputFile (SignalR) vs fetch() POST /api/files | $(fmt1 "$b_in") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb") | – | – |
+| Browser upload $BROWSER_MIB MiB: dashboard over HTTP (tus, 8 MiB PATCHes) vs fetch() POST /api/files | $(fmt1 "$b_tus") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb_tus") | >= 0.8 | $(met "$rb_tus" '>=' 0.8) |
+| Browser upload $BROWSER_MIB MiB: dashboard over SignalR (InputFile, threshold raised) vs fetch() POST /api/files | $(fmt1 "$b_sig") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb_sig") | – | – |
 | Dashboard render, $RENDER_SMALL files (navigation to rows visible) | $(fmt0 "${render_ms[small]}") ms | – | – | – | – |
 | Dashboard render, $RENDER_LARGE files (navigation to rows visible) | $(fmt0 "${render_ms[large]}") ms | $(fmt0 "${render_ms[small]}") ms (10 files) | $(fmtr "$(ratio "${render_ms[large]}" "${render_ms[small]}")") | – | – |
 EOF

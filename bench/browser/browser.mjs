@@ -1,8 +1,11 @@
 // The browser half of bench/run.sh, in the distribution's headless Chromium (never Playwright's downloads).
 //
-//   node browser.mjs upload <baseUrl> <user> <password> <bearerToken> <file> <runs>
-//       Per run: the dashboard's InputFile (bytes over the SignalR circuit) and fetch() POSTing the
-//       same File to /api/files, in the same page; prints {"kind":"upload","run":i,"inputFileSeconds":..,"fetchSeconds":..}.
+//   node browser.mjs upload <baseUrl> <user> <password> <bearerToken> <file> <runs> <signalrBaseUrl>
+//       Per run, the same file three ways: the dashboard on <baseUrl> (default threshold: tus PATCHes
+//       over HTTP), the dashboard on <signalrBaseUrl> (a second instance whose threshold is above the
+//       file's size: bytes over the SignalR circuit; same user name and password there), and fetch()
+//       POSTing it to <baseUrl>/api/files with the bearer token; prints
+//       {"kind":"upload","run":i,"signalrSeconds":..,"tusSeconds":..,"fetchSeconds":..}.
 //   node browser.mjs render <baseUrl> <user> <password> <expectedRows> <loads>
 //       Per load: time from page.goto('/') to the grid's rows being visible; one warm-up load first;
 //       prints {"kind":"render","load":i,"ms":..}.
@@ -17,8 +20,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 const [mode, baseUrl, user, password, ...rest] = process.argv.slice(2);
 const emit = o => process.stdout.write(JSON.stringify(o) + '\n');
 
-async function signIn(page) {
-  await page.goto(`${baseUrl}/login`);
+async function signIn(page, base = baseUrl) {
+  await page.goto(`${base}/login`);
   await page.fill('#login-username', user);
   await page.fill('#login-password', password);
   await Promise.all([
@@ -27,49 +30,69 @@ async function signIn(page) {
   ]);
 }
 
-// The dashboard imports its JS module in its first interactive render: from then on InputFile listens.
+// The dashboard sets data-circuit-ready on <body> after its first interactive render: from then on
+// InputFile listens.
 async function waitForInteractive(page) {
-  await page.waitForFunction(
-    // Published, the module's name is fingerprinted: Files/Dashboard.<hash>.razor.js.
-    () => performance.getEntriesByType('resource').some(e => /\/Files\/Dashboard\.([^/]+\.)?razor\.js/.test(e.name)),
-    null, { timeout: 30_000, polling: 20 });
+  await page.waitForSelector('body[data-circuit-ready]', { timeout: 30_000, state: 'attached' });
 }
 
-async function upload(page, [token, file, runsText]) {
+// The dashboard's own upload: choose the file in its active InputFile, wait for the upload row to say
+// Stored (after the server answered; the row is the user's "done"). Which path the bytes take (the
+// SignalR circuit or tus PATCHes over HTTP) is the server's Vault:Uploads:BrowserThresholdBytes.
+async function dashboardUpload(page, base, file, what) {
+  await page.goto(`${base}/`);
+  await waitForInteractive(page);
+  const started = Date.now();
+  await page.setInputFiles('input.drop-zone-input:not([hidden])', file);
+  await page.waitForSelector('[data-testid=upload-row][data-upload-state=Stored], [data-testid=upload-row][data-upload-state=Failed]',
+    { timeout: 900_000, state: 'attached' });
+  const seconds = (Date.now() - started) / 1000;
+  const failed = await page.$('[data-testid=upload-row][data-upload-state=Failed]');
+  if (failed) throw new Error(`${what} upload failed: ${await failed.innerText()}`);
+  return seconds;
+}
+
+// fetch(): the same file (from a plain file input of our own), streamed as one POST body to /api/files.
+async function fetchUpload(page, file, token, run) {
+  await page.goto(`${baseUrl}/`);
+  await waitForInteractive(page);
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = 'bench-file';
+    input.hidden = true;
+    document.body.append(input);
+  });
+  await page.setInputFiles('#bench-file', file);
+  const result = await page.evaluate(async ({ token, run }) => {
+    const chosen = document.getElementById('bench-file').files[0];
+    const t0 = performance.now();
+    const response = await fetch(`/api/files?name=${encodeURIComponent(`fetch-${run}-${chosen.name}`)}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' },
+      body: chosen,
+    });
+    await response.text();
+    return { status: response.status, seconds: (performance.now() - t0) / 1000 };
+  }, { token, run });
+  if (result.status !== 201) throw new Error(`fetch upload answered ${result.status}`);
+  return result.seconds;
+}
+
+// tusPage: signed in on baseUrl (default threshold: the dashboard sends the file with tus);
+// circuitPage: signed in on signalrUrl, an instance whose threshold is above the file's size.
+async function upload(tusPage, circuitPage, [token, file, runsText, signalrUrl]) {
   const runs = Number(runsText);
   for (let run = 1; run <= runs; run++) {
-    // InputFile: choose the file in the dashboard's active input and wait for its row to say Stored.
-    await page.goto(`${baseUrl}/`);
-    await waitForInteractive(page);
-    const started = Date.now();
-    await page.setInputFiles('input.drop-zone-input:not([hidden])', file);
-    await page.waitForSelector('[data-testid=upload-row][data-upload-state=Stored]', { timeout: 600_000, state: 'attached' });
-    const inputFileSeconds = (Date.now() - started) / 1000;
-    const failed = await page.$('[data-testid=upload-row][data-upload-state=Failed]');
-    if (failed) throw new Error(`InputFile upload failed: ${await failed.innerText()}`);
-
-    // fetch(): the same File object type (from a plain file input of our own), streamed as the request body.
-    await page.evaluate(() => {
-      const input = document.createElement('input');
-      input.type = 'file';
-      input.id = 'bench-file';
-      input.hidden = true;
-      document.body.append(input);
-    });
-    await page.setInputFiles('#bench-file', file);
-    const fetchResult = await page.evaluate(async ({ token, run }) => {
-      const chosen = document.getElementById('bench-file').files[0];
-      const t0 = performance.now();
-      const response = await fetch(`/api/files?name=${encodeURIComponent(`fetch-${run}-${chosen.name}`)}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' },
-        body: chosen,
-      });
-      await response.text();
-      return { status: response.status, seconds: (performance.now() - t0) / 1000 };
-    }, { token, run });
-    if (fetchResult.status !== 201) throw new Error(`fetch upload answered ${fetchResult.status}`);
-    emit({ kind: 'upload', run, inputFileSeconds, fetchSeconds: fetchResult.seconds });
+    const seconds = {};
+    // Alternate the order so that no path always follows another's writeback.
+    const order = run % 2 ? ['signalr', 'tus', 'fetch'] : ['fetch', 'tus', 'signalr'];
+    for (const who of order) {
+      if (who === 'signalr') seconds.signalrSeconds = await dashboardUpload(circuitPage, signalrUrl, file, 'SignalR');
+      else if (who === 'tus') seconds.tusSeconds = await dashboardUpload(tusPage, baseUrl, file, 'tus');
+      else seconds.fetchSeconds = await fetchUpload(tusPage, file, token, run);
+    }
+    emit({ kind: 'upload', run, ...seconds });
   }
 }
 
@@ -91,11 +114,14 @@ async function render(page, [expectedText, loadsText]) {
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 try {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('pageerror', e => process.stderr.write(`page error: ${e.message}\n`));
-  await signIn(page);
-  if (mode === 'upload') await upload(page, rest);
+  const newPage = async base => {
+    const page = await (await browser.newContext()).newPage();
+    page.on('pageerror', e => process.stderr.write(`page error: ${e.message}\n`));
+    await signIn(page, base);
+    return page;
+  };
+  const page = await newPage(baseUrl);
+  if (mode === 'upload') await upload(page, await newPage(rest[3]), rest);
   else if (mode === 'render') await render(page, rest);
   else throw new Error(`unknown mode ${mode}`);
 } finally {

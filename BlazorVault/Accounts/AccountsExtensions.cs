@@ -84,9 +84,7 @@ public static class AccountsExtensions
         services.AddOptions<KeyManagementOptions>().Configure<VaultPaths, ILoggerFactory>((options, paths, logging) =>
             options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(paths.SubDirectory("data-protection-keys")), logging));
 
-        services.AddKeyedSingleton(ApiTokenService.Audience, (sp, _) => new SigningKeyRing(
-            Path.Combine(sp.GetRequiredService<VaultPaths>().SubDirectory("keys"), "api-signing-keys.json"),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSigningKeyRing(ApiTokenService.Audience);
         services.AddSingleton<ApiTokenService>();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<ApiTokenService>((options, tokens) =>
@@ -112,9 +110,7 @@ public static class AccountsExtensions
                 }
 
                 var permits = context.RequestServices.GetRequiredService<IOptions<VaultOptions>>().Value.RateLimits.AuthPermitsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+                return ClientRateLimits.PerMinute(context, permits);
             });
         });
 

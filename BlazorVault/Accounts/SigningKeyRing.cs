@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text.Json;
+using BlazorVault.Data;
 using Microsoft.IdentityModel.Tokens;
 
 namespace BlazorVault.Accounts;
@@ -96,4 +97,16 @@ public sealed class SigningKeyRing
     }
 
     private sealed record StoredKey(string Id, DateTimeOffset CreatedAt, string Secret);
+}
+
+public static class SigningKeyRingExtensions
+{
+    /// <summary>
+    /// A key ring for tokens of one audience, keyed by that audience and kept in
+    /// <c>&lt;DataDirectory&gt;/keys/&lt;audience&gt;-signing-keys.json</c>: one purpose's keys never sign another's tokens.
+    /// </summary>
+    public static IServiceCollection AddSigningKeyRing(this IServiceCollection services, string audience) =>
+        services.AddKeyedSingleton(audience, (sp, _) => new SigningKeyRing(
+            Path.Combine(sp.GetRequiredService<VaultPaths>().SubDirectory("keys"), $"{audience}-signing-keys.json"),
+            sp.GetRequiredService<TimeProvider>()));
 }

@@ -1,9 +1,7 @@
-using System.Threading.RateLimiting;
 using BlazorVault.Files;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace BlazorVault.Sharing;
 
@@ -16,9 +14,7 @@ internal static class SharedFileEndpoints
         options.AddPolicy(RateLimitPolicy, context =>
         {
             var permits = context.RequestServices.GetRequiredService<IOptions<ShareOptions>>().Value.PermitsPerMinute;
-            return RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            return ClientRateLimits.PerMinute(context, permits);
         });
 
     public static IEndpointRouteBuilder MapSharedFileDownload(this IEndpointRouteBuilder endpoints)

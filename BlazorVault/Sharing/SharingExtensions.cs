@@ -1,5 +1,4 @@
 using BlazorVault.Accounts;
-using BlazorVault.Data;
 
 namespace BlazorVault.Sharing;
 
@@ -12,9 +11,7 @@ public static class SharingExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.DefaultLifetime <= o.MaxLifetime, "Vault:Links:DefaultLifetime must not exceed Vault:Links:MaxLifetime.")
             .ValidateOnStart();
-        services.AddKeyedSingleton(LinkTokenService.Audience, (sp, _) => new SigningKeyRing(
-            Path.Combine(sp.GetRequiredService<VaultPaths>().SubDirectory("keys"), "share-signing-keys.json"),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSigningKeyRing(LinkTokenService.Audience);
         services.AddSingleton<LinkTokenService>();
         services.AddSingleton<ShareLinkService>();
         services.AddRateLimiter(SharedFileEndpoints.AddShareRateLimit);

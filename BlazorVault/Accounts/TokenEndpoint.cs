@@ -17,8 +17,9 @@ public sealed record TokenResponse(
 internal static class TokenEndpoint
 {
     // Verified when the user name is unknown, so that the answer takes as long as for a wrong password.
-    private static readonly Lazy<string> DecoyHash = new(() => BCrypt.Net.BCrypt.EnhancedHashPassword(
-        Guid.NewGuid().ToString(), BCrypt.Net.HashType.SHA384, 10));
+    // Made by the app's own hasher, so it costs what a real user's hash costs (same work factor).
+    private static readonly VaultUser DecoyUser = new();
+    private static string? _decoyHash;
 
     public static async Task<Results<Ok<TokenResponse>, UnauthorizedHttpResult, ValidationProblem>> CreateToken(
         TokenRequest request,
@@ -39,7 +40,9 @@ internal static class TokenEndpoint
         var user = await users.FindByNameAsync(request.UserName);
         if (user is null)
         {
-            BCrypt.Net.BCrypt.EnhancedVerify(request.Password, DecoyHash.Value, BCrypt.Net.HashType.SHA384);
+            var hasher = users.PasswordHasher;
+            _decoyHash ??= hasher.HashPassword(DecoyUser, Guid.NewGuid().ToString());
+            hasher.VerifyHashedPassword(DecoyUser, _decoyHash, request.Password);
             return TypedResults.Unauthorized();
         }
 

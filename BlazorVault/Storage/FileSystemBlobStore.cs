@@ -51,7 +51,8 @@ public sealed class FileSystemBlobStore : IBlobStore
             long length = 0;
             byte[] hash;
             using (var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous))
+            await using (var writeBehind = new WriteBehind(temp))
             {
                 int read;
                 while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
@@ -64,10 +65,11 @@ public sealed class FileSystemBlobStore : IBlobStore
 
                     hasher.AppendData(buffer, 0, read);
                     await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    writeBehind.Wrote(read);
                     progress?.Report(length);
                 }
 
-                file.Flush(flushToDisk: true);
+                await writeBehind.FlushAsync(file);
                 hash = hasher.GetHashAndReset();
             }
 
@@ -283,6 +285,7 @@ public sealed class FileSystemBlobStore : IBlobStore
             try
             {
                 await using var file = new FileStream(_path, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
+                await using var writeBehind = new WriteBehind(_path);
                 if (file.Length != _length)
                 {
                     // The tail of a write that failed half-way: never counted, so never kept.
@@ -302,6 +305,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
                         // Counted only once written, so a failed write leaves hash and length consistent.
                         await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                        writeBehind.Wrote(read);
                         hash.AppendData(buffer, 0, read);
                         chunkHash?.AppendData(buffer, 0, read);
                         _length += read;
@@ -310,7 +314,7 @@ public sealed class FileSystemBlobStore : IBlobStore
                 finally
                 {
                     // The offset we report must survive a crash, also when the client went away mid-request.
-                    file.Flush(flushToDisk: true);
+                    await writeBehind.FlushAsync(file);
                 }
             }
             finally

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace BlazorVault.Files.Uploads;
 
 /// <summary>The <c>Vault:Uploads</c> section: resumable (tus) uploads.</summary>
-public sealed class UploadOptions
+public sealed class UploadOptions : IValidatableObject
 {
     public const string SectionName = "Vault:Uploads";
 
@@ -18,7 +18,21 @@ public sealed class UploadOptions
     [Range(0, long.MaxValue)]
     public long BrowserThresholdBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Bytes per PATCH from the dashboard: large, since each browser slice and request costs a fixed few ms.</summary>
-    [Range(64 * 1024, 256 * 1024 * 1024)]
-    public int BrowserChunkBytes { get; set; } = 8 * 1024 * 1024;
+    /// <summary>
+    /// Most bytes per PATCH from the dashboard; 0 (the default): one PATCH carries the rest of the file,
+    /// since the server keeps what arrived when a request breaks off, and every extra request costs time
+    /// (bench/README.md). Set it (at least 64 KiB) behind a proxy that limits request bodies.
+    /// </summary>
+    public long BrowserChunkBytes { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (BrowserChunkBytes is not 0 and < MinBrowserChunkBytes)
+        {
+            yield return new ValidationResult(
+                $"BrowserChunkBytes must be 0 (the whole file per request) or at least {MinBrowserChunkBytes} bytes.", [nameof(BrowserChunkBytes)]);
+        }
+    }
+
+    private const long MinBrowserChunkBytes = 64 * 1024;
 }

@@ -1,6 +1,9 @@
-// The dashboard's tus client: sends a file chosen in an InputFile over HTTP in large PATCH chunks,
-// because the circuit moves only a few MB/s. Resumes after network drops and page reloads from the
-// upload URL kept in localStorage (keyed by name, size and lastModified) and the offset HEAD reports.
+// The dashboard's tus client: sends a file chosen in an InputFile over HTTP, because the circuit moves
+// only a few MB/s. By default one PATCH carries the rest of the file (the server keeps every byte that
+// arrived, also from a request that broke off), so nothing is re-sent and there is no per-request cost;
+// options.chunkSize > 0 caps each PATCH for proxies that limit request bodies. Resumes after network
+// drops and page reloads from the upload URL kept in localStorage (keyed by name, size and lastModified)
+// and the offset HEAD reports. XMLHttpRequest rather than fetch(): only it reports upload progress.
 const uploads = new Map();
 let nextHandle = 1;
 
@@ -15,7 +18,7 @@ export function start(input, index, options, dotnet) {
     }
 
     const handle = nextHandle++;
-    const upload = { file, options, dotnet, url: null, controller: null, paused: false, cancelled: false, lastReport: 0 };
+    const upload = { file, options, dotnet, url: null, request: null, paused: false, cancelled: false, lastReport: 0 };
     uploads.set(handle, upload);
     run(upload, handle);
     return handle;
@@ -26,7 +29,7 @@ export function pause(handle) {
     if (upload && !upload.paused) {
         upload.paused = true;
         // The server keeps what already arrived; resume asks HEAD where that ends.
-        upload.controller?.abort();
+        upload.request?.abort();
     }
 }
 
@@ -46,7 +49,7 @@ export async function cancel(handle) {
 
     upload.cancelled = true;
     uploads.delete(handle);
-    upload.controller?.abort();
+    upload.request?.abort();
     localStorage.removeItem(storageKey(upload.file));
     if (upload.url) {
         // Best effort: an upload nobody deletes expires on its own.
@@ -69,13 +72,33 @@ function base64(text) {
     return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 }
 
-async function problem(response) {
+function problem(status, text) {
     try {
-        const body = await response.json();
-        return body.detail || body.title || `The server answered ${response.status}.`;
+        const body = JSON.parse(text);
+        return body.detail || body.title || `The server answered ${status}.`;
     } catch {
-        return `The server answered ${response.status}.`;
+        return `The server answered ${status}.`;
     }
+}
+
+// One PATCH of the file's bytes from offset to end; resolves with the finished request whatever its
+// status, rejects when the connection fails or the request is aborted (pause, cancel).
+function patch(upload, offset, end) {
+    return new Promise((resolve, reject) => {
+        const request = new XMLHttpRequest();
+        upload.request = request;
+        request.open('PATCH', upload.url);
+        const sent = headers(upload, { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' });
+        for (const [name, value] of Object.entries(sent)) {
+            request.setRequestHeader(name, value);
+        }
+
+        request.upload.onprogress = e => report(upload, offset + e.loaded, false);
+        request.onload = () => resolve(request);
+        request.onerror = () => reject(new Error('The connection failed during PATCH.'));
+        request.onabort = () => reject(new Error('PATCH aborted.'));
+        request.send(upload.file.slice(offset, end));
+    });
 }
 
 function report(upload, offset, force) {
@@ -118,9 +141,16 @@ async function run(upload, handle) {
     const { file, options } = upload;
     const key = storageKey(file);
     let failures = 0;
+    let acknowledged = 0;
     while (!upload.paused && !upload.cancelled) {
         try {
             let offset = await locate(upload);
+            if (offset > acknowledged) {
+                // The connection drops, but bytes get through: keep going however often that happens.
+                failures = 0;
+                acknowledged = offset;
+            }
+
             if (offset === null) {
                 const created = await fetch(options.endpoint, {
                     method: 'POST',
@@ -130,7 +160,7 @@ async function run(upload, handle) {
                     }),
                 });
                 if (created.status !== 201) {
-                    return await fail(upload, handle, await problem(created));
+                    return await fail(upload, handle, problem(created.status, await created.text()));
                 }
 
                 upload.url = created.headers.get('Location');
@@ -140,17 +170,12 @@ async function run(upload, handle) {
 
             report(upload, offset, true);
             while (!upload.paused && !upload.cancelled) {
-                upload.controller = new AbortController();
-                const response = await fetch(upload.url, {
-                    method: 'PATCH',
-                    headers: headers(upload, { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' }),
-                    body: file.slice(offset, Math.min(file.size, offset + options.chunkSize)),
-                    signal: upload.controller.signal,
-                });
+                const end = options.chunkSize > 0 ? Math.min(file.size, offset + options.chunkSize) : file.size;
+                const response = await patch(upload, offset, end);
                 if (response.status === 204) {
                     failures = 0;
-                    offset = Number(response.headers.get('Upload-Offset'));
-                    const fileId = response.headers.get('Vault-File-Id');
+                    offset = Number(response.getResponseHeader('Upload-Offset'));
+                    const fileId = response.getResponseHeader('Vault-File-Id');
                     if (fileId) {
                         localStorage.removeItem(key);
                         uploads.delete(handle);
@@ -159,7 +184,7 @@ async function run(upload, handle) {
                         return;
                     }
 
-                    report(upload, offset, false);
+                    report(upload, offset, true);
                     continue;
                 }
 
@@ -170,7 +195,7 @@ async function run(upload, handle) {
 
                 if (response.status >= 400 && response.status < 500 || response.status === 507) {
                     localStorage.removeItem(key);
-                    return await fail(upload, handle, await problem(response));
+                    return await fail(upload, handle, problem(response.status, response.responseText));
                 }
 
                 throw new Error(`PATCH answered ${response.status}`);

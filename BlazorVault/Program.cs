@@ -36,6 +36,7 @@ app.UseWhen(
     branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
 // Routing after the status-code pages, so that a re-executed request finds its page.
 app.UseRouting();
+app.UseUploads();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

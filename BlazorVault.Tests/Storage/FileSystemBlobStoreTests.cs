@@ -107,6 +107,59 @@ public sealed class FileSystemBlobStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Write_OverSeveralWriteBehindSteps_StoresTheExactBytes()
+    {
+        // Background fsyncs run while the write goes on; the result must be byte for byte the input.
+        const long length = 3 * WriteBehind.StepBytes + 12_345;
+
+        using var blob = await Blobs.WriteAsync(new GeneratedStream(length), long.MaxValue, null, default);
+
+        Assert.Equal((GeneratedStream.Sha256Of(length), length), (blob.Sha256, blob.Length));
+        Assert.Equal(length, new FileInfo(Blobs.GetPhysicalPath(blob.Sha256)!).Length);
+        Assert.Empty(_bed.TempFiles());
+    }
+
+    [Fact]
+    public async Task Write_WhenTheSourceFailsAfterABackgroundFsync_LeavesNothing()
+    {
+        await Assert.ThrowsAsync<IOException>(() =>
+            Blobs.WriteAsync(GeneratedStream.FailingAfter(2 * WriteBehind.StepBytes + 5), long.MaxValue, null, default));
+
+        Assert.Empty(_bed.BlobFiles());
+        Assert.Empty(_bed.TempFiles());
+    }
+
+    [Fact]
+    public async Task Resumable_BrokenOffAfterABackgroundFsync_KeepsWhatArrived_AndCompletesToTheSameSha256()
+    {
+        const long length = 2 * WriteBehind.StepBytes + 777;
+        using var staged = Blobs.OpenResumable("write-behind");
+
+        await Assert.ThrowsAsync<IOException>(() =>
+            staged.AppendAsync(GeneratedStream.FailingAfter(WriteBehind.StepBytes + 99), length, null, default));
+        var kept = staged.Length;
+        Assert.InRange(kept, WriteBehind.StepBytes, length - 1);
+
+        var rest = new GeneratedStream(length);
+        await SkipAsync(rest, kept);
+        await staged.AppendAsync(rest, length, null, default);
+        using var blob = await staged.CompleteAsync(default);
+
+        Assert.Equal((GeneratedStream.Sha256Of(length), length), (blob.Sha256, blob.Length));
+    }
+
+    private static async Task SkipAsync(Stream stream, long count)
+    {
+        var buffer = new byte[81920];
+        while (count > 0)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)));
+            Assert.NotEqual(0, read);
+            count -= read;
+        }
+    }
+
+    [Fact]
     public async Task Write_ReportsProgressUpToTheWholeLength()
     {
         long last = 0;

@@ -255,7 +255,7 @@ public sealed partial class TusProtocolTests(TusProtocolTests.LimitedApp shared)
     }
 
     [Fact]
-    public async Task Request_WithoutSigningIn_Is401()
+    public async Task Request_WithoutSigningIn_Is401_StillSpeakingTus()
     {
         using var alice = await FilesTestClient.CreateAsync(_app);
         var path = await alice.Api.CreateUploadAsync(1000);
@@ -265,6 +265,8 @@ public sealed partial class TusProtocolTests(TusProtocolTests.LimitedApp shared)
         using var head = await anonymous.HeadAsync(path);
 
         Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), (create.StatusCode, head.StatusCode));
+        // Answered by authentication, before any endpoint runs.
+        Assert.Equal(("1.0.0", "1.0.0"), (TusTestClient.Header(create, "Tus-Resumable"), TusTestClient.Header(head, "Tus-Resumable")));
     }
 
     [Fact]

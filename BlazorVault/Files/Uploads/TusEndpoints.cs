@@ -19,6 +19,7 @@ namespace BlazorVault.Files.Uploads;
 /// </summary>
 internal static class TusEndpoints
 {
+    public const string Prefix = "/api/uploads";
     public const string Version = "1.0.0";
     public const string Extensions = "creation,termination,checksum,expiration";
     public const string ChecksumAlgorithms = "sha1,sha256";
@@ -34,7 +35,7 @@ internal static class TusEndpoints
 
     public static IEndpointRouteBuilder MapTusEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/uploads")
+        var group = endpoints.MapGroup(Prefix)
             .WithTags(Tag)
             .AddEndpointFilter(TusResumableFilter)
             // Cookie requests are checked by AntiforgeryFilter; bearer requests cannot be forged by another site.
@@ -203,8 +204,8 @@ internal static class TusEndpoints
 
     private static async ValueTask<object?> TusResumableFilter(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
+        // The response's Tus-Resumable header comes from UploadsExtensions.UseUploads.
         var context = invocation.HttpContext;
-        context.Response.Headers["Tus-Resumable"] = Version;
         if (!HttpMethods.IsOptions(context.Request.Method) && context.Request.Headers["Tus-Resumable"] != Version)
         {
             context.Response.Headers["Tus-Version"] = Version;

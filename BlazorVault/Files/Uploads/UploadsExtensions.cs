@@ -25,5 +25,24 @@ public static class UploadsExtensions
         return services;
     }
 
+    /// <summary>
+    /// tus wants <c>Tus-Resumable</c> on every response, also those that never reach an endpoint
+    /// (401 from authentication, 429 from rate limiting): so it is set here, before those run.
+    /// </summary>
+    public static IApplicationBuilder UseUploads(this IApplicationBuilder app) =>
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(TusEndpoints.Prefix),
+            branch => branch.Use((context, next) =>
+            {
+                context.Response.OnStarting(
+                    static state =>
+                    {
+                        ((HttpResponse)state).Headers["Tus-Resumable"] = TusEndpoints.Version;
+                        return Task.CompletedTask;
+                    },
+                    context.Response);
+                return next(context);
+            }));
+
     public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder endpoints) => endpoints.MapTusEndpoints();
 }

@@ -39,17 +39,30 @@ async function waitForInteractive(page) {
 // The dashboard's own upload: choose the file in its active InputFile, wait for the upload row to say
 // Stored (after the server answered; the row is the user's "done"). Which path the bytes take (the
 // SignalR circuit or tus PATCHes over HTTP) is the server's Vault:Uploads:BrowserThresholdBytes.
+// Timed on the page's own clock, like fetch() below: from the input's change event to the DOM change
+// that shows the row Stored (a MutationObserver), so that Playwright's own latencies (setInputFiles over
+// the DevTools protocol, waitForSelector's polling) count on neither side.
 async function dashboardUpload(page, base, file, what) {
   await page.goto(`${base}/`);
   await waitForInteractive(page);
-  const started = Date.now();
+  await page.evaluate(() => {
+    window.benchTimes = { chosen: 0, done: 0 };
+    document.addEventListener('change', () => { window.benchTimes.chosen ||= performance.now(); }, true);
+    new MutationObserver(() => {
+      if (!window.benchTimes.done && document.querySelector(
+        '[data-testid=upload-row][data-upload-state=Stored], [data-testid=upload-row][data-upload-state=Failed]')) {
+        window.benchTimes.done = performance.now();
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-upload-state'] });
+  });
   await page.setInputFiles('input.drop-zone-input:not([hidden])', file);
   await page.waitForSelector('[data-testid=upload-row][data-upload-state=Stored], [data-testid=upload-row][data-upload-state=Failed]',
     { timeout: 900_000, state: 'attached' });
-  const seconds = (Date.now() - started) / 1000;
   const failed = await page.$('[data-testid=upload-row][data-upload-state=Failed]');
   if (failed) throw new Error(`${what} upload failed: ${await failed.innerText()}`);
-  return seconds;
+  const { chosen, done } = await page.evaluate(() => window.benchTimes);
+  if (!chosen || !done) throw new Error(`${what} upload: no change event or Stored row seen by the page`);
+  return (done - chosen) / 1000;
 }
 
 // fetch(): the same file (from a plain file input of our own), streamed as one POST body to /api/files.

@@ -8,10 +8,11 @@ BENCH_ROOT=$(cd "$(dirname "$0")" && pwd)
 REPO_ROOT=$(dirname "$BENCH_ROOT")
 
 if [[ ${BENCH_QUICK:-0} == 1 ]]; then
-    BIG_MIB=64 RUNS=2 WRK_SECONDS=3 RSS_MIB=256 BROWSER_MIB=16 BROWSER_RUNS=1 RENDER_LOADS=2
+    BIG_MIB=64 RUNS=2 WRK_SECONDS=3 RSS_MIB=256 BROWSER_MIB=16 BROWSER_RUNS=1 RENDER_LOADS=2 THRESHOLD_RUNS=1
 else
-    BIG_MIB=1024 RUNS=5 WRK_SECONDS=10 RSS_MIB=2048 BROWSER_MIB=200 BROWSER_RUNS=3 RENDER_LOADS=5
+    BIG_MIB=1024 RUNS=5 WRK_SECONDS=10 RSS_MIB=2048 BROWSER_MIB=200 BROWSER_RUNS=3 RENDER_LOADS=5 THRESHOLD_RUNS=5
 fi
+THRESHOLD_KIB=(64 256 1024 4096 16384)
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 RENDER_SMALL=10
 RENDER_LARGE=10000
@@ -51,7 +52,7 @@ fi
 # --- clean-up ---------------------------------------------------------------------------------
 
 WORK=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/blazorvault-bench.XXXXXX")
-APP_PID='' APP2_PID='' NGINX_PID='' SAMPLER_PID='' NODE_PID=''
+APP_PID='' APP2_PID='' APP3_PID='' NGINX_PID='' SAMPLER_PID='' NODE_PID=''
 cleanup() {
     local rc=$?
     set +e
@@ -59,7 +60,7 @@ cleanup() {
     # playwright-core closes its Chromium when node gets SIGTERM.
     [[ -n $NODE_PID ]] && kill -TERM "$NODE_PID" 2>/dev/null && sleep 1
     [[ -n $NGINX_PID ]] && kill -QUIT "$NGINX_PID" 2>/dev/null
-    for pid in $APP_PID $APP2_PID; do
+    for pid in $APP_PID $APP2_PID $APP3_PID; do
         kill -TERM "$pid" 2>/dev/null
         for _ in {1..50}; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null
@@ -95,7 +96,7 @@ met() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? v >= t :
 
 # --- build and start the app ------------------------------------------------------------------
 
-mkdir -p "$WORK"/{app,data,data2,www,dav,nginx/tmp,files}
+mkdir -p "$WORK"/{app,data,data2,data3,www,dav,nginx/tmp,files}
 log "work directory $WORK; publishing BlazorVault (Release)"
 dotnet publish "$REPO_ROOT/BlazorVault/BlazorVault.csproj" -c Release -o "$WORK/app" --nologo -v quiet >&2
 
@@ -376,7 +377,26 @@ register bench "$WORK/bench2.cookies" "$APP2"
 log "browser upload: ${BROWSER_MIB} MiB, $BROWSER_RUNS run(s) each way (SignalR on $APP2, tus and fetch on $APP)"
 export BLAZORVAULT_CHROMIUM=$CHROMIUM
 browser upload "$APP" bench "$PASSWORD" "$TOKEN" "$BROWSER_FILE" "$BROWSER_RUNS" "$APP2" >"$WORK/browser-upload.jsonl"
-kill -TERM "$APP2_PID" 2>/dev/null; wait "$APP2_PID" 2>/dev/null || true; APP2_PID=''
+
+# Where the circuit stops being as good: small files both ways, on a third instance whose threshold is 0
+# (every file over tus) and on the second (every file over the circuit).
+log "threshold sweep: ${THRESHOLD_KIB[*]} KiB, $THRESHOLD_RUNS run(s) each way"
+threshold_files=()
+for kib in "${THRESHOLD_KIB[@]}"; do
+    head -c "$((kib * 1024))" /dev/urandom >"$WORK/files/threshold-$kib.bin"
+    threshold_files+=("$WORK/files/threshold-$kib.bin")
+done
+start_app "$WORK/data3" "$WORK/app3.log" Vault__Uploads__BrowserThresholdBytes=0
+APP3_PID=$STARTED_PID APP3=$STARTED_URL
+register bench "$WORK/bench3.cookies" "$APP3"
+browser threshold "$APP3" bench "$PASSWORD" "$APP2" "$THRESHOLD_RUNS" "${threshold_files[@]}" >"$WORK/threshold.jsonl"
+for pid in "$APP2_PID" "$APP3_PID"; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
+APP2_PID='' APP3_PID=''
+declare -A th_sig=() th_tus=()
+for kib in "${THRESHOLD_KIB[@]}"; do
+    th_sig[$kib]=$(jq -r --argjson b "$((kib * 1024))" 'select(.bytes == $b) | .signalrSeconds * 1000' "$WORK/threshold.jsonl" | median)
+    th_tus[$kib]=$(jq -r --argjson b "$((kib * 1024))" 'select(.bytes == $b) | .tusSeconds * 1000' "$WORK/threshold.jsonl" | median)
+done
 mapfile -t br_sig < <(jq -r --argjson b "$BROWSER_BYTES" '$b / .signalrSeconds / 1e6' "$WORK/browser-upload.jsonl")
 mapfile -t br_tus < <(jq -r --argjson b "$BROWSER_BYTES" '$b / .tusSeconds / 1e6' "$WORK/browser-upload.jsonl")
 mapfile -t br_fetch < <(jq -r --argjson b "$BROWSER_BYTES" '$b / .fetchSeconds / 1e6' "$WORK/browser-upload.jsonl")
@@ -433,7 +453,7 @@ BIG_L=$(size_label "$BIG_MIB") RSS_L=$(size_label "$RSS_MIB")
 cat <<EOF
 
 $( [[ ${BENCH_QUICK:-0} == 1 ]] && echo '**BENCH_QUICK=1: small sizes and few runs; a smoke test, not a measurement.**' && echo)
-Medians of $RUNS runs (browser upload: $BROWSER_RUNS, render: $RENDER_LOADS loads after a warm-up); ratios are taken within each run, then their median. MB/s = 10^6 bytes/s.
+Medians of $RUNS runs (browser upload: $BROWSER_RUNS, threshold sweep: $THRESHOLD_RUNS, render: $RENDER_LOADS loads after a warm-up); ratios are taken within each run, then their median. MB/s = 10^6 bytes/s.
 
 | Measurement | BlazorVault | Reference | Ratio | Target | Verdict |
 |---|---:|---:|---:|---:|---|
@@ -447,8 +467,11 @@ Medians of $RUNS runs (browser upload: $BROWSER_RUNS, render: $RENDER_LOADS load
 | 4 KiB download, owner bearer, wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$q_b") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_b") | >= 0.4 | $(met "$rq_b" '>=' 0.4) |
 | 4 KiB download, share link, wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$q_l") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_l") | >= 0.4 | $(met "$rq_l" '>=' 0.4) |
 | Peak RSS during a $RSS_L upload + $RSS_L download at once (RSS before: $rss_before_mib MiB) | $rss_peak_mib MiB | – | – | <= 250 MiB | $(met "$rss_peak_mib" '<=' 250) |
-| Browser upload $BROWSER_MIB MiB: dashboard over HTTP (tus, 8 MiB PATCHes) vs fetch() POST /api/files | $(fmt1 "$b_tus") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb_tus") | >= 0.8 | $(met "$rb_tus" '>=' 0.8) |
+| Browser upload $BROWSER_MIB MiB: dashboard over HTTP (tus, one PATCH) vs fetch() POST /api/files | $(fmt1 "$b_tus") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb_tus") | >= 0.8 | $(met "$rb_tus" '>=' 0.8) |
 | Browser upload $BROWSER_MIB MiB: dashboard over SignalR (InputFile, threshold raised) vs fetch() POST /api/files | $(fmt1 "$b_sig") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb_sig") | – | – |
+$(for kib in "${THRESHOLD_KIB[@]}"; do
+    echo "| Dashboard upload $( ((kib >= 1024)) && echo "$((kib / 1024)) MiB" || echo "$kib KiB"), choice to Stored row: over tus vs over the circuit | $(fmt0 "${th_tus[$kib]}") ms | $(fmt0 "${th_sig[$kib]}") ms | $(fmtr "$(ratio "${th_sig[$kib]}" "${th_tus[$kib]}")") | – | – |"
+done)
 | Dashboard render, $RENDER_SMALL files (navigation to rows visible) | $(fmt0 "${render_ms[small]}") ms | – | – | – | – |
 | Dashboard render, $RENDER_LARGE files (navigation to rows visible) | $(fmt0 "${render_ms[large]}") ms | $(fmt0 "${render_ms[small]}") ms (10 files) | $(fmtr "$(ratio "${render_ms[large]}" "${render_ms[small]}")") | – | – |
 EOF

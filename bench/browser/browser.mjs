@@ -6,6 +6,10 @@
 //       file's size: bytes over the SignalR circuit; same user name and password there), and fetch()
 //       POSTing it to <baseUrl>/api/files with the bearer token; prints
 //       {"kind":"upload","run":i,"signalrSeconds":..,"tusSeconds":..,"fetchSeconds":..}.
+//   node browser.mjs threshold <tusBaseUrl> <user> <password> <signalrBaseUrl> <runs> <file...>
+//       Per run and file, the dashboard's upload on <signalrBaseUrl> (every file over the circuit) and
+//       on <tusBaseUrl> (an instance whose threshold is 0: every file over tus), to find the size below
+//       which the circuit is as fast (after one unmeasured upload each way); prints {"kind":"threshold","run":i,"bytes":..,"signalrSeconds":..,"tusSeconds":..}.
 //   node browser.mjs render <baseUrl> <user> <password> <expectedRows> <loads>
 //       Per load: time from page.goto('/') to the grid's rows being visible; one warm-up load first;
 //       prints {"kind":"render","load":i,"ms":..}.
@@ -109,6 +113,25 @@ async function upload(tusPage, circuitPage, [token, file, runsText, signalrUrl])
   }
 }
 
+// tusPage: signed in on an instance with threshold 0; circuitPage: on one whose threshold is above every file.
+async function threshold(tusPage, circuitPage, [signalrUrl, runsText, ...files]) {
+  const { statSync } = await import('node:fs');
+  // One unmeasured upload each way first: the fresh instances' first requests pay for JIT and caches.
+  await dashboardUpload(circuitPage, signalrUrl, files[0], 'SignalR warm-up');
+  await dashboardUpload(tusPage, baseUrl, files[0], 'tus warm-up');
+  for (let run = 1; run <= Number(runsText); run++) {
+    for (const file of files) {
+      const seconds = {};
+      const order = run % 2 ? ['signalr', 'tus'] : ['tus', 'signalr'];
+      for (const who of order) {
+        if (who === 'signalr') seconds.signalrSeconds = await dashboardUpload(circuitPage, signalrUrl, file, 'SignalR');
+        else seconds.tusSeconds = await dashboardUpload(tusPage, baseUrl, file, 'tus');
+      }
+      emit({ kind: 'threshold', run, bytes: statSync(file).size, ...seconds });
+    }
+  }
+}
+
 async function render(page, [expectedText, loadsText]) {
   const expected = Number(expectedText);
   const loads = Number(loadsText);
@@ -135,6 +158,7 @@ try {
   };
   const page = await newPage(baseUrl);
   if (mode === 'upload') await upload(page, await newPage(rest[3]), rest);
+  else if (mode === 'threshold') await threshold(page, await newPage(rest[0]), rest);
   else if (mode === 'render') await render(page, rest);
   else throw new Error(`unknown mode ${mode}`);
 } finally {

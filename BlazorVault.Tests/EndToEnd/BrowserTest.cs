@@ -30,6 +30,14 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     /// <summary>Settings the app starts with, on top of <see cref="VaultApp"/>'s own.</summary>
     protected virtual IDictionary<string, string?>? AppSettings => null;
 
+    /// <summary>
+    /// Changes to the app's services after the app registered its own (a test hook, say); applied
+    /// to every start of the app, restarts included.
+    /// </summary>
+    protected virtual void ConfigureAppServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>The absolute URL of a path on this test's app, as the browser's address bar shows it.</summary>
     protected string UrlOf(string relative) => new Uri(App.BaseAddress, relative).AbsoluteUri;
 
@@ -39,7 +47,7 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
         Assert.SkipUnless(BrowserFixture.IsChromiumInstalled, BrowserFixture.SkipReason);
         // The test owns the data directory, so the app can be restarted on it.
         _dataDirectory = TempDirectory.Create();
-        _app = new VaultApp(_dataDirectory, AppSettings);
+        _app = new VaultApp(_dataDirectory, AppSettings, ConfigureAppServices);
         _page = await (await NewContextAsync()).NewPageAsync();
     }
 
@@ -94,7 +102,7 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
             await whileStopped();
         }
 
-        _app = new VaultApp(_dataDirectory, AppSettings, port: port);
+        _app = new VaultApp(_dataDirectory, AppSettings, ConfigureAppServices, port);
     }
 
     public async ValueTask DisposeAsync()

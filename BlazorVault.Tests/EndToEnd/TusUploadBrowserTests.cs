@@ -1,117 +1,38 @@
 using System.Diagnostics;
-using BlazorVault.Files;
-using BlazorVault.Tests.Files;
-using BlazorVault.Tests.Infrastructure;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace BlazorVault.Tests.EndToEnd;
 
-/// <summary>The dashboard's HTTP (tus) path for large files, in a real browser.</summary>
-public sealed class TusUploadBrowserTests(BrowserFixture browser) : BrowserTest(browser)
+/// <summary>
+/// The dashboard's choice of path, in a real browser with the default settings: small files go through
+/// the circuit, large ones over HTTP (tus) in one PATCH for the whole file.
+/// </summary>
+public sealed class TusUploadBrowserTests(BrowserFixture browser) : TusBrowserTest(browser)
 {
-    private ILocator Row(string name) => Page.GetByTestId("upload-row").Filter(new() { HasText = name });
-
     [Fact]
-    public async Task LargeUpload_WhenARequestBreaksMidway_ResumesOverHttpAndStoresTheExactBytes()
-    {
-        const long length = 20 * 1024 * 1024;
-        var file = await WriteFileAsync("big.bin", length);
-        await RegisterAsync("alice");
-        await WaitForInteractiveUploadsAsync();
-
-        var patches = 0;
-        var aborted = 0;
-        var heads = 0;
-        await Page.RouteAsync("**/api/uploads/*", async route =>
-        {
-            var method = route.Request.Method;
-            if (method == "HEAD")
-            {
-                Interlocked.Increment(ref heads);
-            }
-
-            // The second chunk's request dies on the way, as on a dropped network.
-            if (method == "PATCH" && Interlocked.Increment(ref patches) == 2)
-            {
-                Interlocked.Increment(ref aborted);
-                await route.AbortAsync("connectionreset");
-                return;
-            }
-
-            await route.ContinueAsync();
-        });
-
-        await Page.Locator("input[type=file]").First.SetInputFilesAsync(file);
-
-        await Expect(Row("big.bin")).ToHaveAttributeAsync("data-upload-state", "Stored", new() { Timeout = 60_000 });
-        Assert.Equal(1, aborted);
-        Assert.True(heads >= 1, "The script must ask HEAD where to resume.");
-        Assert.True(patches >= 4, $"Expected the 20 MiB in 8 MiB chunks plus the retry, saw {patches} PATCH requests.");
-        var stored = Assert.Single(await ListAsync());
-        Assert.Equal(("big.bin", length, GeneratedStream.Sha256Of(length)), (stored.Name, stored.Size, stored.Sha256));
-        // Nothing of the upload is left staged.
-        Assert.Empty(Directory.GetFiles(Path.Combine(App.DataDirectory, "tmp", "resumable")));
-    }
-
-    [Fact]
-    public async Task SmallUpload_StaysOnTheCircuit_AndLargeGoesOverHttp_WithTheirTimes()
+    public async Task SmallUpload_StaysOnTheCircuit_AndLargeGoesOverHttpInOnePatch_WithTheirTimes()
     {
         var small = await WriteFileAsync("small.bin", 512 * 1024);
         var large = await WriteFileAsync("large.bin", 16 * 1024 * 1024);
-        await RegisterAsync("alice");
-        await WaitForInteractiveUploadsAsync();
-        var tusRequests = 0;
-        Page.Request += (_, request) =>
-        {
-            if (request.Url.Contains("/api/uploads", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref tusRequests);
-            }
-        };
+        await OpenDashboardForUploadsAsync();
+        var tus = RecordTusRequests();
 
         var watch = Stopwatch.StartNew();
-        await Page.Locator("input[type=file]").First.SetInputFilesAsync(small);
-        await Expect(Row("small.bin")).ToHaveAttributeAsync("data-upload-state", "Stored");
+        await ChooseFileAsync(small);
+        await Expect(UploadRow("small.bin")).ToHaveAttributeAsync("data-upload-state", "Stored");
         var smallTime = watch.Elapsed;
-        Assert.Equal(0, tusRequests);
+        Assert.Empty(tus.Requests);
 
         watch.Restart();
-        await Page.Locator("input[type=file]").First.SetInputFilesAsync(large);
-        await Expect(Row("large.bin")).ToHaveAttributeAsync("data-upload-state", "Stored", new() { Timeout = 60_000 });
+        await ChooseFileAsync(large);
+        await Expect(UploadRow("large.bin")).ToHaveAttributeAsync("data-upload-state", "Stored", new() { Timeout = 60_000 });
         var largeTime = watch.Elapsed;
-        Assert.True(tusRequests >= 3, "The large file must go over /api/uploads.");
+        // Created, then the whole file in one request: nothing to resume, so no HEAD.
+        Assert.Equal([("POST", 201), ("PATCH", 204)], tus.Requests.Select(r => (r.Method, r.Status ?? 0)));
+        Assert.Equal(0, tus.Of("PATCH").Single().Offset);
 
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"circuit: 0.5 MiB in {smallTime.TotalMilliseconds:0} ms; tus: 16 MiB in {largeTime.TotalMilliseconds:0} ms ({16 / largeTime.TotalSeconds:0.0} MiB/s)");
         Assert.Equal(["large.bin", "small.bin"], (await ListAsync()).Select(f => f.Name).Order());
-    }
-
-    /// <summary>Files set on the prerendered input before the circuit wires it up would go nowhere.</summary>
-    private async Task WaitForInteractiveUploadsAsync()
-    {
-        await Expect(Page.GetByText("Your files")).ToBeVisibleAsync();
-        await Page.WaitForFunctionAsync("() => document.querySelector('input[type=file]')?._blazorInputFileNextFileId !== undefined");
-    }
-
-    private async Task<IReadOnlyList<FileItem>> ListAsync()
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        var files = scope.ServiceProvider.GetRequiredService<FileService>();
-        await using var db = await scope.ServiceProvider
-            .GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<BlazorVault.Data.VaultDbContext>>().CreateDbContextAsync();
-        var owner = db.Users.Single().Id;
-        return (await files.ListAsync(owner, new FileQuery(Take: 50))).Items;
-    }
-
-    /// <summary>A file of generated bytes in the app's temporary directory, written without holding it in memory.</summary>
-    private async Task<string> WriteFileAsync(string name, long length)
-    {
-        var folder = Path.Combine(App.DataDirectory, "client");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name);
-        await using var target = File.Create(path);
-        await new GeneratedStream(length).CopyToAsync(target);
-        return path;
     }
 }

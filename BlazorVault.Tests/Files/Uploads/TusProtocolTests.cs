@@ -70,8 +70,56 @@ public sealed partial class TusProtocolTests(TusProtocolTests.LimitedApp shared)
         var file = Assert.Single((await alice.ListAsync()).Items);
         Assert.Equal((fileId, "report.pdf", 100_000L, "application/pdf", FilesTestClient.Sha256(bytes)), (file.Id.ToString(), file.Name, file.Size, file.ContentType, file.Sha256));
         Assert.Equal(bytes, await alice.Api.GetByteArrayAsync($"api/files/{file.Id}/content"));
-        // A finished upload is no longer an upload.
+        // A finished upload stays at its end (see the next test).
+        Assert.Equal(100_000, await alice.Api.OffsetAsync(path));
+    }
+
+    [Fact]
+    public async Task CompletedUpload_TellsAClientThatMissedTheLastAnswerWhereItsFileWent_AndIsNeverStoredTwice()
+    {
+        using var alice = await FilesTestClient.CreateAsync(_app);
+        using var mallory = await FilesTestClient.CreateAsync(_app);
+        var bytes = FilesTestClient.RandomBytes(50_000);
+        var path = await alice.Api.CreateUploadAsync(bytes.Length, "late.bin");
+        string fileId;
+        using (var last = await alice.Api.PatchAsync(path, 0, bytes))
+        {
+            fileId = TusTestClient.Header(last, "Vault-File-Id");
+        }
+
+        // The client never saw that answer (its connection broke): HEAD says the upload is complete, and where the file is.
+        using (var head = await alice.Api.HeadAsync(path))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(("50000", "50000", fileId), (TusTestClient.Header(head, "Upload-Offset"), TusTestClient.Header(head, "Upload-Length"), TusTestClient.Header(head, "Vault-File-Id")));
+        }
+
+        // Resending from where it thought it was: 409 with the end, nothing appended.
+        using (var resent = await alice.Api.PatchAsync(path, 20_000, bytes[20_000..]))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, resent.StatusCode);
+            Assert.Equal("50000", TusTestClient.Header(resent, "Upload-Offset"));
+        }
+
+        // An empty PATCH at the end gets the completing answer again.
+        using (var atEnd = await alice.Api.PatchAsync(path, 50_000, []))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, atEnd.StatusCode);
+            Assert.Equal(fileId, TusTestClient.Header(atEnd, "Vault-File-Id"));
+        }
+
+        Assert.Null(await mallory.Api.OffsetAsync(path));
+        var file = Assert.Single((await alice.ListAsync()).Items);
+        Assert.Equal(fileId, file.Id.ToString());
+
+        // Terminating a completed upload forgets the upload, never the file.
+        using (var terminated = await alice.Api.TerminateAsync(path))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, terminated.StatusCode);
+        }
+
         Assert.Null(await alice.Api.OffsetAsync(path));
+        Assert.Equal(bytes, await alice.Api.GetByteArrayAsync($"api/files/{fileId}/content"));
     }
 
     [Fact]

@@ -121,6 +121,11 @@ internal static class TusEndpoints
         response.Headers["Upload-Length"] = upload.Length.ToString(CultureInfo.InvariantCulture);
         response.Headers["Upload-Metadata"] = EncodeMetadata(upload);
         SetExpires(context, upload);
+        if (upload.FileId is { } fileId)
+        {
+            response.Headers[FileIdHeader] = fileId.ToString();
+        }
+
         return TypedResults.Ok();
     }
 
@@ -168,9 +173,9 @@ internal static class TusEndpoints
         {
             case TusPatch.Accepted accepted:
                 context.Response.Headers["Upload-Offset"] = accepted.Offset.ToString(CultureInfo.InvariantCulture);
-                if (accepted.File is { } file)
+                if (accepted.FileId is { } fileId)
                 {
-                    context.Response.Headers[FileIdHeader] = file.Id.ToString();
+                    context.Response.Headers[FileIdHeader] = fileId.ToString();
                 }
                 else if (uploads.Get(OwnerId(user), id) is var (upload, _))
                 {
@@ -199,8 +204,14 @@ internal static class TusEndpoints
         }
     }
 
-    public static async Task<Results<NoContent, NotFound>> Terminate(string id, ClaimsPrincipal user, TusUploadService uploads, CancellationToken cancellationToken) =>
-        await uploads.TerminateAsync(OwnerId(user), id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+    public static async Task<Results<NoContent, NotFound, StatusCodeHttpResult>> Terminate(
+        string id, ClaimsPrincipal user, TusUploadService uploads, CancellationToken cancellationToken) =>
+        await uploads.TerminateAsync(OwnerId(user), id, cancellationToken) switch
+        {
+            TusTermination.Terminated => TypedResults.NoContent(),
+            TusTermination.Busy => TypedResults.StatusCode(StatusCodes.Status423Locked),
+            _ => TypedResults.NotFound(),
+        };
 
     private static async ValueTask<object?> TusResumableFilter(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {

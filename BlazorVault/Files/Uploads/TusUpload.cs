@@ -1,6 +1,11 @@
 namespace BlazorVault.Files.Uploads;
 
-/// <summary>A resumable upload as it is kept between requests (and restarts): who, what and until when.</summary>
+/// <summary>
+/// A resumable upload as it is kept between requests (and restarts): who, what and until when.
+/// <paramref name="FileId"/> is set once the last byte arrived and the file is stored: the record then
+/// stays until it expires, so that a client whose connection broke just as the upload completed learns
+/// from HEAD where its file went instead of uploading it again.
+/// </summary>
 public sealed record TusUpload(
     string Id,
     string OwnerId,
@@ -8,7 +13,8 @@ public sealed record TusUpload(
     string Name,
     string? ContentType,
     DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    Guid? FileId = null);
 
 /// <summary>The outcome of creating an upload: the new upload, or why not (the refusals of <see cref="UploadResult"/>).</summary>
 public abstract record TusCreation
@@ -29,8 +35,8 @@ public abstract record TusPatch
     {
     }
 
-    /// <summary>Bytes appended; <paramref name="File"/> is set when they completed the upload and the file is stored.</summary>
-    public sealed record Accepted(long Offset, FileItem? File) : TusPatch;
+    /// <summary>Bytes appended; <paramref name="FileId"/> is set once the upload is complete and the file stored.</summary>
+    public sealed record Accepted(long Offset, Guid? FileId) : TusPatch;
 
     public sealed record NotFound : TusPatch;
 
@@ -48,6 +54,16 @@ public abstract record TusPatch
 
     /// <summary>The upload completed but the file could not be stored (quota at commit); the upload is gone.</summary>
     public sealed record Refused(UploadResult Reason) : TusPatch;
+}
+
+/// <summary>The outcome of a termination (DELETE).</summary>
+public enum TusTermination
+{
+    Terminated,
+    NotFound,
+
+    /// <summary>A request is still writing to the upload (a client that just aborted it, say); try again.</summary>
+    Busy,
 }
 
 /// <summary>An Upload-Checksum header: the algorithm and the expected digest of one request's body.</summary>

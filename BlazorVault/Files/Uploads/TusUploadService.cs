@@ -65,12 +65,20 @@ public sealed class TusUploadService(
         return new TusCreation.Created(upload);
     }
 
-    /// <summary>The caller's live upload and its offset; null when it is not theirs, expired or does not exist.</summary>
+    /// <summary>
+    /// The caller's live upload and its offset (its length once complete: see <see cref="TusUpload.FileId"/>);
+    /// null when it is not theirs, expired or does not exist.
+    /// </summary>
     public (TusUpload Upload, long Offset)? Get(string ownerId, string id)
     {
         if (Find(ownerId, id) is not { } session)
         {
             return null;
+        }
+
+        if (session.Upload.FileId is not null)
+        {
+            return (session.Upload, session.Upload.Length);
         }
 
         if (!session.Gate.Wait(0))
@@ -117,6 +125,14 @@ public sealed class TusUploadService(
             }
 
             var upload = session.Upload;
+            if (upload.FileId is { } storedId)
+            {
+                // Complete already: only a request that continues exactly at the end gets the answer again.
+                return offset == upload.Length && contentLength is null or 0
+                    ? new TusPatch.Accepted(upload.Length, storedId)
+                    : new TusPatch.OffsetMismatch(upload.Length);
+            }
+
             var blob = session.Blob ??= blobs.OpenResumable(id);
             if (offset != blob.Length)
             {
@@ -156,11 +172,19 @@ public sealed class TusUploadService(
             }
 
             var staged = await blob.CompleteAsync(cancellationToken);
-            Remove(session, deleteBytes: false);
             var result = await files.StoreStagedAsync(ownerId, upload.Name, upload.ContentType, staged, CancellationToken.None);
-            return result is UploadResult.Stored stored
-                ? new TusPatch.Accepted(upload.Length, stored.File)
-                : new TusPatch.Refused(result);
+            if (result is not UploadResult.Stored stored)
+            {
+                Remove(session, deleteBytes: false);
+                return new TusPatch.Refused(result);
+            }
+
+            session.Upload = upload with { FileId = stored.File.Id, ExpiresAt = clock.GetUtcNow() + uploadOptions.Value.Expiry };
+            Save(session.Upload);
+            // The staged bytes are the blob now; HEAD answers from the record from here on.
+            session.Blob = null;
+            blob.Dispose();
+            return new TusPatch.Accepted(upload.Length, stored.File.Id);
         }
         finally
         {
@@ -168,23 +192,29 @@ public sealed class TusUploadService(
         }
     }
 
-    public async Task<bool> TerminateAsync(string ownerId, string id, CancellationToken cancellationToken)
+    /// <summary>Discards an unfinished upload's bytes; of a complete one only the record goes (the file stays).</summary>
+    public async Task<TusTermination> TerminateAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
-        if (Find(ownerId, id) is not { } session || !await session.Gate.WaitAsync(BusyWait, cancellationToken))
+        if (Find(ownerId, id) is not { } session)
         {
-            return false;
+            return TusTermination.NotFound;
+        }
+
+        if (!await session.Gate.WaitAsync(BusyWait, cancellationToken))
+        {
+            return TusTermination.Busy;
         }
 
         try
         {
             if (session.Removed)
             {
-                return false;
+                return TusTermination.NotFound;
             }
 
             Remove(session, deleteBytes: true);
             logger.LogInformation("Terminated upload {UploadId} of {OwnerId}", id, ownerId);
-            return true;
+            return TusTermination.Terminated;
         }
         finally
         {

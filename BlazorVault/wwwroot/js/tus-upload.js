@@ -18,7 +18,7 @@ export function start(input, index, options, dotnet) {
     }
 
     const handle = nextHandle++;
-    const upload = { file, options, dotnet, url: null, request: null, paused: false, cancelled: false, lastReport: 0 };
+    const upload = { file, options, dotnet, url: null, fileId: null, request: null, running: false, paused: false, cancelled: false, lastReport: 0 };
     uploads.set(handle, upload);
     run(upload, handle);
     return handle;
@@ -37,7 +37,10 @@ export function resume(handle) {
     const upload = uploads.get(handle);
     if (upload && upload.paused) {
         upload.paused = false;
-        run(upload, handle);
+        // A loop paused while it waited (on HEAD, say) has not noticed yet: it simply goes on.
+        if (!upload.running) {
+            run(upload, handle);
+        }
     }
 }
 
@@ -52,10 +55,19 @@ export async function cancel(handle) {
     upload.request?.abort();
     localStorage.removeItem(storageKey(upload.file));
     if (upload.url) {
-        // Best effort: an upload nobody deletes expires on its own.
-        try {
-            await fetch(upload.url, { method: 'DELETE', headers: headers(upload) });
-        } catch {
+        // Best effort: an upload nobody deletes expires on its own. 423: the aborted PATCH is still
+        // finishing on the server, so ask again shortly.
+        for (let attempt = 0; attempt < 4; attempt++) {
+            try {
+                const response = await fetch(upload.url, { method: 'DELETE', headers: headers(upload) });
+                if (response.status !== 423) {
+                    break;
+                }
+            } catch {
+                break;
+            }
+
+            await new Promise(resolve => setTimeout(resolve, 1000));
         }
     }
 }
@@ -115,6 +127,8 @@ async function fail(upload, handle, message) {
 }
 
 // Where the upload stands on the server: the offset to continue from, or null when it must be created.
+// Sets upload.fileId when the server already stored the file (the last bytes got through, but the
+// answer did not).
 async function locate(upload) {
     const key = storageKey(upload.file);
     upload.url ??= localStorage.getItem(key);
@@ -124,6 +138,7 @@ async function locate(upload) {
 
     const head = await fetch(upload.url, { method: 'HEAD', headers: headers(upload), cache: 'no-store' });
     if (head.ok && Number(head.headers.get('Upload-Length')) === upload.file.size) {
+        upload.fileId = head.headers.get('Vault-File-Id');
         return Number(head.headers.get('Upload-Offset'));
     }
 
@@ -137,7 +152,24 @@ async function locate(upload) {
     throw new Error(`HEAD answered ${head.status}`);
 }
 
+async function finish(upload, handle, offset, fileId) {
+    localStorage.removeItem(storageKey(upload.file));
+    uploads.delete(handle);
+    report(upload, offset, true);
+    await upload.dotnet.invokeMethodAsync('Completed', fileId);
+}
+
+// At most one loop per upload: resume() starts one only when none is running.
 async function run(upload, handle) {
+    upload.running = true;
+    try {
+        await transfer(upload, handle);
+    } finally {
+        upload.running = false;
+    }
+}
+
+async function transfer(upload, handle) {
     const { file, options } = upload;
     const key = storageKey(file);
     let failures = 0;
@@ -145,6 +177,10 @@ async function run(upload, handle) {
     while (!upload.paused && !upload.cancelled) {
         try {
             let offset = await locate(upload);
+            if (upload.fileId) {
+                return await finish(upload, handle, offset, upload.fileId);
+            }
+
             if (offset > acknowledged) {
                 // The connection drops, but bytes get through: keep going however often that happens.
                 failures = 0;
@@ -177,11 +213,7 @@ async function run(upload, handle) {
                     offset = Number(response.getResponseHeader('Upload-Offset'));
                     const fileId = response.getResponseHeader('Vault-File-Id');
                     if (fileId) {
-                        localStorage.removeItem(key);
-                        uploads.delete(handle);
-                        report(upload, offset, true);
-                        await upload.dotnet.invokeMethodAsync('Completed', fileId);
-                        return;
+                        return await finish(upload, handle, offset, fileId);
                     }
 
                     report(upload, offset, true);
@@ -189,7 +221,8 @@ async function run(upload, handle) {
                 }
 
                 if (response.status === 409 || response.status === 404 || response.status === 423) {
-                    // Out of step (an earlier request still landing) or gone: ask HEAD again.
+                    // Out of step (an earlier request still landing, or the upload completed by it) or
+                    // gone: ask HEAD again.
                     break;
                 }
 

@@ -109,7 +109,10 @@ function patch(upload, offset, end) {
         request.onload = () => resolve(request);
         request.onerror = () => reject(new Error('The connection failed during PATCH.'));
         request.onabort = () => reject(new Error('PATCH aborted.'));
-        request.send(upload.file.slice(offset, end));
+        // The File itself when it goes whole: Chromium streams a File straight from disk, while a slice
+        // goes through its blob machinery at about half the speed (measured: 200 MiB in 1.0 vs 1.9 s).
+        const whole = offset === 0 && end === upload.file.size;
+        request.send(whole ? upload.file : upload.file.slice(offset, end));
     });
 }
 

@@ -16,6 +16,9 @@ public sealed class BrowserTusUploader(
     IOptions<UploadOptions> options,
     FileService files) : IAsyncDisposable
 {
+    private const string ModulePath = "./js/tus-upload.js";
+    private static readonly TimeSpan ImportRetryDelay = TimeSpan.FromMilliseconds(500);
+
     private IJSObjectReference? _module;
 
     /// <summary>Files at least this large go over HTTP.</summary>
@@ -31,7 +34,7 @@ public sealed class BrowserTusUploader(
         ArgumentNullException.ThrowIfNull(started);
         var token = antiforgery.GetAntiforgeryToken()?.Value
             ?? throw new HttpUploadException("The page has no antiforgery token; reload it and try again.");
-        _module ??= await js.InvokeAsync<IJSObjectReference>("import", cancellationToken, "./js/tus-upload.js");
+        _module ??= await ImportModuleAsync(cancellationToken);
         var callbacks = new Callbacks(progress);
         using var reference = DotNetObjectReference.Create(callbacks);
         var settings = new { endpoint = "api/uploads", chunkSize = options.Value.BrowserChunkBytes, token };
@@ -48,6 +51,21 @@ public sealed class BrowserTusUploader(
             var fileId = await callbacks.Outcome.Task;
             return await files.GetAsync(ownerId, fileId, CancellationToken.None)
                 ?? throw new HttpUploadException("The file was stored but is gone again.");
+        }
+    }
+
+    /// <summary>The script, asked for twice: a module fetch that fails once (a dropped connection) must not fail the upload.</summary>
+    private async Task<IJSObjectReference> ImportModuleAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await js.InvokeAsync<IJSObjectReference>("import", cancellationToken, ModulePath);
+        }
+        catch (JSException)
+        {
+            // Another URL: a browser may keep a failed module fetch in its module map for the page.
+            await Task.Delay(ImportRetryDelay, cancellationToken);
+            return await js.InvokeAsync<IJSObjectReference>("import", cancellationToken, ModulePath + "?retry");
         }
     }
 

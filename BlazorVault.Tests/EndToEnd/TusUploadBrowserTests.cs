@@ -35,4 +35,29 @@ public sealed class TusUploadBrowserTests(BrowserFixture browser) : TusBrowserTe
             $"circuit: 100 KiB in {smallTime.TotalMilliseconds:0} ms; tus: 16 MiB in {largeTime.TotalMilliseconds:0} ms ({16 / largeTime.TotalSeconds:0.0} MiB/s)");
         Assert.Equal(["large.bin", "small.bin"], (await ListAsync()).Select(f => f.Name).Order());
     }
+
+    [Fact]
+    public async Task LargeUpload_WhenTheFirstLoadOfTheTusScriptFails_LoadsItAgainAndStores()
+    {
+        var large = await WriteFileAsync("large.bin", 2 * 1024 * 1024);
+        await OpenDashboardForUploadsAsync();
+        var scriptRequests = 0;
+        await Page.RouteAsync("**/js/tus-upload*", async route =>
+        {
+            // The first fetch of the module dies on the way, as on a dropped connection.
+            if (Interlocked.Increment(ref scriptRequests) == 1)
+            {
+                await route.AbortAsync("connectionreset");
+                return;
+            }
+
+            await route.ContinueAsync();
+        });
+
+        await ChooseFileAsync(large);
+
+        await Expect(UploadRow("large.bin")).ToHaveAttributeAsync("data-upload-state", "Stored", new() { Timeout = 30_000 });
+        Assert.Equal(2, scriptRequests);
+        await AssertStoredExactlyAsync("large.bin", 2 * 1024 * 1024);
+    }
 }

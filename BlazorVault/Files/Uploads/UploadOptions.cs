@@ -7,6 +7,8 @@ public sealed class UploadOptions : IValidatableObject
 {
     public const string SectionName = "Vault:Uploads";
 
+    private const long MinBrowserChunkBytes = 64 * 1024;
+
     /// <summary>An upload with no PATCH for this long is abandoned: its URL answers 404 and its bytes are swept.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan Expiry { get; set; } = TimeSpan.FromHours(24);
@@ -34,6 +36,4 @@ public sealed class UploadOptions : IValidatableObject
                 $"BrowserChunkBytes must be 0 (the whole file per request) or at least {MinBrowserChunkBytes} bytes.", [nameof(BrowserChunkBytes)]);
         }
     }
-
-    private const long MinBrowserChunkBytes = 64 * 1024;
 }

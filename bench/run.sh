@@ -10,7 +10,7 @@ REPO_ROOT=$(dirname "$BENCH_ROOT")
 if [[ ${BENCH_QUICK:-0} == 1 ]]; then
     BIG_MIB=64 RUNS=2 WRK_SECONDS=3 RSS_MIB=256 BROWSER_MIB=16 BROWSER_RUNS=1 RENDER_LOADS=2 THRESHOLD_RUNS=1
 else
-    BIG_MIB=1024 RUNS=5 WRK_SECONDS=10 RSS_MIB=2048 BROWSER_MIB=200 BROWSER_RUNS=3 RENDER_LOADS=5 THRESHOLD_RUNS=5
+    BIG_MIB=1024 RUNS=5 WRK_SECONDS=10 RSS_MIB=2048 BROWSER_MIB=500 BROWSER_RUNS=3 RENDER_LOADS=5 THRESHOLD_RUNS=5
 fi
 THRESHOLD_KIB=(64 256 1024 4096 16384)
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
@@ -376,7 +376,14 @@ APP2_PID=$STARTED_PID APP2=$STARTED_URL
 register bench "$WORK/bench2.cookies" "$APP2"
 log "browser upload: ${BROWSER_MIB} MiB, $BROWSER_RUNS run(s) each way (SignalR on $APP2, tus and fetch on $APP)"
 export BLAZORVAULT_CHROMIUM=$CHROMIUM
+# Each instance's peak RSS over the phase, against its RSS just before (VmHWM reset as above).
+rss_kib() { awk -v f="$2" '$1 == f ":" { print $2 }' "/proc/$1/status"; }
+br_rss_before=$(rss_kib "$APP_PID" VmRSS) br2_rss_before=$(rss_kib "$APP2_PID" VmRSS)
+echo 5 >"/proc/$APP_PID/clear_refs" 2>/dev/null || true
+echo 5 >"/proc/$APP2_PID/clear_refs" 2>/dev/null || true
 browser upload "$APP" bench "$PASSWORD" "$TOKEN" "$BROWSER_FILE" "$BROWSER_RUNS" "$APP2" >"$WORK/browser-upload.jsonl"
+br_rss_peak=$(rss_kib "$APP_PID" VmHWM) br2_rss_peak=$(rss_kib "$APP2_PID" VmHWM)
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
 # Where the circuit stops being as good: small files both ways, on a third instance whose threshold is 0
 # (every file over tus) and on the second (every file over the circuit).
@@ -469,6 +476,8 @@ Medians of $RUNS runs (browser upload: $BROWSER_RUNS, threshold sweep: $THRESHOL
 | Peak RSS during a $RSS_L upload + $RSS_L download at once (RSS before: $rss_before_mib MiB) | $rss_peak_mib MiB | – | – | <= 250 MiB | $(met "$rss_peak_mib" '<=' 250) |
 | Browser upload $BROWSER_MIB MiB: dashboard over HTTP (tus, one PATCH) vs fetch() POST /api/files | $(fmt1 "$b_tus") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb_tus") | >= 0.8 | $(met "$rb_tus" '>=' 0.8) |
 | Browser upload $BROWSER_MIB MiB: dashboard over SignalR (InputFile, threshold raised) vs fetch() POST /api/files | $(fmt1 "$b_sig") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb_sig") | – | – |
+| Peak RSS during the browser uploads: tus + fetch() instance (RSS before: $(mib "$br_rss_before") MiB) | $(mib "$br_rss_peak") MiB | – | – | <= 250 MiB | $(met "$(mib "$br_rss_peak")" '<=' 250) |
+| Peak RSS during the browser uploads: SignalR instance (RSS before: $(mib "$br2_rss_before") MiB) | $(mib "$br2_rss_peak") MiB | – | – | <= 250 MiB | $(met "$(mib "$br2_rss_peak")" '<=' 250) |
 $(for kib in "${THRESHOLD_KIB[@]}"; do
     echo "| Dashboard upload $( ((kib >= 1024)) && echo "$((kib / 1024)) MiB" || echo "$kib KiB"), choice to Stored row: over tus vs over the circuit | $(fmt0 "${th_tus[$kib]}") ms | $(fmt0 "${th_sig[$kib]}") ms | $(fmtr "$(ratio "${th_sig[$kib]}" "${th_tus[$kib]}")") | – | – |"
 done)

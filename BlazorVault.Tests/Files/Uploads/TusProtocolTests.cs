@@ -123,6 +123,26 @@ public sealed partial class TusProtocolTests(TusProtocolTests.LimitedApp shared)
     }
 
     [Fact]
+    public async Task CompletedUpload_WhoseFileWasDeletedSince_IsNotFound_SoAClientStartsAfresh()
+    {
+        using var alice = await FilesTestClient.CreateAsync(_app);
+        var path = await alice.Api.CreateUploadAsync(1_000, "gone.bin");
+        string fileId;
+        using (var last = await alice.Api.PatchAsync(path, 0, FilesTestClient.RandomBytes(1_000)))
+        {
+            fileId = TusTestClient.Header(last, "Vault-File-Id");
+        }
+
+        Assert.Equal(1_000, await alice.Api.OffsetAsync(path));
+        using (var deleted = await alice.Api.DeleteAsync($"api/files/{fileId}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        Assert.Null(await alice.Api.OffsetAsync(path));
+    }
+
+    [Fact]
     public async Task Patch_AtAWrongOffset_Is409WithTheRealOffsetAndChangesNothing()
     {
         using var alice = await FilesTestClient.CreateAsync(_app);

@@ -108,11 +108,18 @@ internal static class TusEndpoints
         }
     }
 
-    public static Results<Ok, NotFound> Head(string id, HttpContext context, ClaimsPrincipal user, TusUploadService uploads)
+    public static async Task<Results<Ok, NotFound>> Head(
+        string id, HttpContext context, ClaimsPrincipal user, TusUploadService uploads, FileService files, CancellationToken cancellationToken)
     {
         var response = context.Response;
         response.Headers.CacheControl = "no-store";
         if (uploads.Get(OwnerId(user), id) is not var (upload, offset))
+        {
+            return TypedResults.NotFound();
+        }
+
+        // A completed upload whose file was deleted since points nowhere: a client resuming it must start afresh.
+        if (upload.FileId is { } storedId && await files.GetAsync(OwnerId(user), storedId, cancellationToken) is null)
         {
             return TypedResults.NotFound();
         }

@@ -20,6 +20,9 @@ public abstract class DashboardBrowserTest(BrowserFixture browser) : BrowserTest
 
     protected ILocator Dialog => Page.GetByRole(AriaRole.Dialog);
 
+    /// <summary>The upload zone's file chooser. Spent inputs stay in the page, hidden, while their files upload.</summary>
+    protected ILocator FileChooser => Page.Locator("input[type=file]:not([hidden])");
+
     /// <summary>Registers <see cref="UserName"/> through the form and waits until the dashboard answers clicks.</summary>
     protected async Task OpenDashboardAsNewUserAsync()
     {
@@ -44,9 +47,10 @@ public abstract class DashboardBrowserTest(BrowserFixture browser) : BrowserTest
     }
 
     /// <summary>Chooses files in the upload zone's file chooser, as a person picking them in the dialog.</summary>
-    protected async Task ChooseFilesAsync(params FilePayload[] files) =>
-        // Spent inputs stay in the page, hidden, while their files upload: the chooser is the visible one.
-        await Page.Locator("input[type=file]:not([hidden])").SetInputFilesAsync(files);
+    protected async Task ChooseFilesAsync(params FilePayload[] files) => await FileChooser.SetInputFilesAsync(files);
+
+    /// <summary>Chooses a file on disk in the upload zone, as a person picking it in the dialog.</summary>
+    protected async Task ChooseFileAsync(string path) => await FileChooser.SetInputFilesAsync(path);
 
     /// <summary>Waits until the grid shows exactly these names, in any order.</summary>
     protected async Task ExpectFileNamesAsync(params string[] names)
@@ -64,11 +68,24 @@ public abstract class DashboardBrowserTest(BrowserFixture browser) : BrowserTest
     protected async Task SeedFileAsync(FilePayload file)
     {
         await using var scope = App.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<VaultUser>>();
-        var owner = await users.FindByNameAsync(UserName) ?? throw new InvalidOperationException($"{UserName} has not registered.");
         var result = await scope.ServiceProvider.GetRequiredService<FileService>()
-            .UploadAsync(owner.Id, file.Name, file.MimeType, new MemoryStream(file.Buffer));
+            .UploadAsync(await OwnerIdAsync(scope.ServiceProvider), file.Name, file.MimeType, new MemoryStream(file.Buffer));
         Assert.IsType<UploadResult.Stored>(result);
+    }
+
+    /// <summary>The files stored for <see cref="UserName"/>, as the server has them.</summary>
+    protected async Task<IReadOnlyList<FileItem>> StoredFilesAsync()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var files = scope.ServiceProvider.GetRequiredService<FileService>();
+        return (await files.ListAsync(await OwnerIdAsync(scope.ServiceProvider), new FileQuery(Take: 50))).Items;
+    }
+
+    private static async Task<string> OwnerIdAsync(IServiceProvider services)
+    {
+        var users = services.GetRequiredService<UserManager<VaultUser>>();
+        var owner = await users.FindByNameAsync(UserName) ?? throw new InvalidOperationException($"{UserName} has not registered.");
+        return owner.Id;
     }
 
     protected static FilePayload RandomFile(string name, int size, string mimeType = "application/octet-stream") =>

@@ -30,7 +30,7 @@ public sealed class TusPauseCancelBrowserTests(BrowserFixture browser) : MidUplo
         Assert.InRange(kept, (Length / 4) + 1, Length - 1);
         Assert.Equal(whenPaused, tus.Requests.Count);
         Assert.DoesNotContain(tus.Requests, r => r.Finished && r.Method == "PATCH");
-        Assert.Empty(await ListAsync());
+        Assert.Empty(await StoredFilesAsync());
         await Expect(Row).ToHaveAttributeAsync("data-upload-state", "Paused");
 
         await Row.GetByRole(AriaRole.Button, new() { Name = $"Resume upload of {Name}" }).ClickAsync();
@@ -61,7 +61,7 @@ public sealed class TusPauseCancelBrowserTests(BrowserFixture browser) : MidUplo
         await WaitUntilAsync(() => Directory.GetFiles(ResumableDirectory).Length == 0, "the staged bytes are deleted", 5_000);
         // Its record too: the upload is gone, not just emptied.
         Assert.Empty(Directory.GetFiles(Path.Combine(App.DataDirectory, "uploads")));
-        Assert.Empty(await ListAsync());
+        Assert.Empty(await StoredFilesAsync());
         // Choosing the file again starts afresh rather than trying to resume a terminated upload.
         Assert.Equal(0, await Page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => k.startsWith('blazorvault.tus:')).length"));
     }

@@ -1,6 +1,4 @@
-using BlazorVault.Accounts;
 using BlazorVault.Files;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -56,13 +54,6 @@ public sealed class UploadBrowserTests(BrowserFixture browser) : DashboardBrowse
         Assert.Equal(Sha256Of(file.Buffer), Sha256Of(bytes));
     }
 
-    private async Task<Dictionary<string, string>> StoredHashesAsync()
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<VaultUser>>();
-        var owner = await users.FindByNameAsync(UserName);
-        var page = await scope.ServiceProvider.GetRequiredService<FileService>()
-            .ListAsync(owner!.Id, new FileQuery());
-        return page.Items.ToDictionary(f => f.Name, f => f.Sha256);
-    }
+    private async Task<Dictionary<string, string>> StoredHashesAsync() =>
+        (await StoredFilesAsync()).ToDictionary(f => f.Name, f => f.Sha256);
 }

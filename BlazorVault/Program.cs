@@ -21,6 +21,10 @@ builder.Services.AddVaultOpenApi();
 var app = builder.Build();
 
 await app.InitializeVaultDataAsync();
+if (await app.TryRunCheckCommandAsync(args))
+{
+    return;
+}
 
 if (!app.Environment.IsDevelopment())
 {

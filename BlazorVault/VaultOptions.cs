@@ -29,6 +29,30 @@ public sealed class VaultOptions
 
     [ValidateObjectMembers]
     public RateLimitSettings RateLimits { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public StorageSettings Storage { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public MaintenanceSettings Maintenance { get; set; } = new();
+}
+
+public sealed class StorageSettings
+{
+    /// <summary>New uploads are refused while the data volume has less than this free (plus the upload's size).</summary>
+    [Range(0, long.MaxValue)]
+    public long MinFreeBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>How long a blob written for a commit stays protected from the sweep if its writer dies before committing.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PendingGrace { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+public sealed class MaintenanceSettings
+{
+    /// <summary>How often the blob sweep and the upload expiry run (each on one instance at a time).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 }
 
 public sealed class PasswordSettings

@@ -12,6 +12,11 @@ public static class DataExtensions
             .ValidateOnStart();
         services.AddSingleton<VaultPaths>();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<InstanceIdentity>();
+        services.AddSingleton<JobLeases>();
+        services.AddHostedService<InstanceHeartbeat>();
+        // Background jobs catch their own failures; should one slip through, it must not take the app down with it.
+        services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
 
         // The factory serves services and interactive components (one context per operation, not per
         // circuit); the scoped context serves Identity. Pooled: a download's metadata lookup is the

@@ -1,6 +1,8 @@
 using BlazorVault.Accounts;
 using BlazorVault.Files;
+using BlazorVault.Files.Uploads;
 using BlazorVault.Sharing;
+using BlazorVault.Storage;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,6 +13,14 @@ public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : I
     public DbSet<StoredFile> Files => Set<StoredFile>();
 
     public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
+
+    public DbSet<UserUsage> Usage => Set<UserUsage>();
+
+    public DbSet<BlobRecord> Blobs => Set<BlobRecord>();
+
+    public DbSet<UploadRecord> Uploads => Set<UploadRecord>();
+
+    public DbSet<JobLease> Leases => Set<JobLease>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -24,7 +34,7 @@ public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : I
             file.Property(f => f.ContentType).HasMaxLength(200);
             file.Property(f => f.Sha256).HasMaxLength(64).IsFixedLength();
             file.HasOne<VaultUser>().WithMany().HasForeignKey(f => f.OwnerId).OnDelete(DeleteBehavior.Cascade);
-            // The dashboard pages by owner in id (= upload time) or name order; the sweep looks up by hash.
+            // The dashboard pages by owner in id (= upload time) or name order; the consistency check counts by hash.
             file.HasIndex(f => new { f.OwnerId, f.Id });
             file.HasIndex(f => new { f.OwnerId, f.Name });
             file.HasIndex(f => f.Sha256);
@@ -37,6 +47,49 @@ public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : I
             // Deleting a file ends its links.
             link.HasOne<StoredFile>().WithMany().HasForeignKey(l => l.FileId).OnDelete(DeleteBehavior.Cascade);
             link.HasIndex(l => l.FileId);
+        });
+
+        builder.Entity<UserUsage>(usage =>
+        {
+            usage.ToTable("Usage");
+            usage.HasKey(u => u.UserId);
+            usage.HasOne<VaultUser>().WithOne().HasForeignKey<UserUsage>(u => u.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<BlobRecord>(blob =>
+        {
+            blob.ToTable("Blobs");
+            blob.HasKey(b => b.Sha256);
+            blob.Property(b => b.Sha256).HasMaxLength(64).IsFixedLength();
+            blob.Property(b => b.PendingUntil).HasConversion<UnixTimeConverter>();
+            // The sweep looks for unused blobs.
+            blob.HasIndex(b => b.RefCount);
+        });
+
+        builder.Entity<UploadRecord>(upload =>
+        {
+            upload.ToTable("Uploads");
+            upload.HasKey(u => u.Id);
+            upload.Property(u => u.Id).HasMaxLength(32);
+            upload.Property(u => u.Name).HasMaxLength(FileNames.MaxLength);
+            upload.Property(u => u.ContentType).HasMaxLength(200);
+            upload.Property(u => u.LeaseHolder).HasMaxLength(32);
+            upload.Property(u => u.OffsetStamp).HasMaxLength(32);
+            upload.Property(u => u.CreatedAt).HasConversion<UnixTimeConverter>();
+            upload.Property(u => u.ExpiresAt).HasConversion<UnixTimeConverter>();
+            upload.Property(u => u.LeaseUntil).HasConversion<UnixTimeConverter>();
+            upload.HasOne<VaultUser>().WithMany().HasForeignKey(u => u.OwnerId).OnDelete(DeleteBehavior.Cascade);
+            upload.HasIndex(u => u.OwnerId);
+            upload.HasIndex(u => u.ExpiresAt);
+        });
+
+        builder.Entity<JobLease>(lease =>
+        {
+            lease.ToTable("Leases");
+            lease.HasKey(l => l.Name);
+            lease.Property(l => l.Name).HasMaxLength(100);
+            lease.Property(l => l.Holder).HasMaxLength(100);
+            lease.Property(l => l.ExpiresAt).HasConversion<UnixTimeConverter>();
         });
     }
 }

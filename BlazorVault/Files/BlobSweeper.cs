@@ -1,30 +1,26 @@
+using BlazorVault.Data;
 using BlazorVault.Storage;
+using Microsoft.Extensions.Options;
 
 namespace BlazorVault.Files;
 
-/// <summary>Removes unreferenced blobs and abandoned temporary files at start and then every hour.</summary>
-internal sealed class BlobSweeper(IBlobStore blobs, FileService files, TimeProvider clock, ILogger<BlobSweeper> logger) : BackgroundService
+/// <summary>
+/// Removes the scratch space of app instances that are gone and every blob that nothing uses or
+/// protects, at start and then every <c>Vault:Maintenance:Interval</c>, on one instance at a time.
+/// </summary>
+public sealed class BlobSweeper(
+    IBlobStore blobs, BlobLedger ledger, JobLeases leases, InstanceIdentity instance, IOptions<VaultOptions> options, TimeProvider clock, ILogger<BlobSweeper> logger)
+    : LeasedJob(leases, instance, clock, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    protected override string Name => "blob-sweep";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.Maintenance.Interval;
+
+    protected override async Task<string?> RunOnceAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
-        {
-            try
-            {
-                var removed = await blobs.SweepAsync(files.FindReferencedAsync, stoppingToken);
-                if (removed > 0)
-                {
-                    logger.LogInformation("Blob sweep removed {Count} unreferenced files", removed);
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Blob sweep failed; it runs again in {Interval}", Interval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        var live = new HashSet<string>(await Leases.LiveAsync(InstanceHeartbeat.Prefix, cancellationToken), StringComparer.Ordinal) { Instance.Id };
+        var scratch = await blobs.SweepScratchAsync(live, cancellationToken);
+        var removed = await ledger.SweepAsync(cancellationToken);
+        return scratch + removed > 0 ? $"removed {removed} unused blobs and {scratch} abandoned scratch entries" : null;
     }
 }

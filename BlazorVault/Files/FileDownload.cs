@@ -67,7 +67,7 @@ public sealed class FileDownloadResult(FileContent content) : IResult, IEndpoint
             // Kestrel sends a physical file with sendfile, without copying it through our buffers.
             inner = TypedResults.PhysicalFile(path, file.ContentType, lastModified: file.CreatedAt, entityTag: etag, enableRangeProcessing: true);
         }
-        else if (Content.OpenRead() is { } stream)
+        else if (await Content.OpenReadAsync(httpContext.RequestAborted) is { } stream)
         {
             inner = TypedResults.Stream(stream, file.ContentType, lastModified: file.CreatedAt, entityTag: etag, enableRangeProcessing: true);
         }

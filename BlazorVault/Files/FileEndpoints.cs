@@ -144,26 +144,17 @@ internal static class FileEndpoints
                 return await UploadMultipartAsync(files, owner, name, mediaType, request.Body, aborted);
             }
 
-            if (request.ContentLength is { } length)
+            // Refuse before reading: no point receiving gigabytes only to throw them away.
+            if (await files.AdmitAsync(owner, name, request.ContentLength, aborted) is Admission.Refused refused)
             {
-                // Refuse before reading: no point receiving gigabytes only to throw them away.
-                if (length > limit)
-                {
-                    return TooLarge(limit);
-                }
-
-                var usage = await files.GetUsageAsync(owner, aborted);
-                if (length > usage.QuotaBytes - usage.UsedBytes)
-                {
-                    return OverQuota(usage.QuotaBytes, usage.UsedBytes);
-                }
+                return UploadRefusals.ToProblem(refused.Reason);
             }
 
             return ToHttpResult(await files.UploadAsync(owner, name, request.ContentType, request.Body, cancellationToken: aborted));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge(limit);
+            return UploadRefusals.ToProblem(new UploadResult.TooLarge(limit));
         }
         catch (Exception e) when (e is BadHttpRequestException or InvalidDataException
             || (e is IOException or OperationCanceledException && aborted.IsCancellationRequested))
@@ -235,31 +226,13 @@ internal static class FileEndpoints
         return stored is null ? BadRequest("The multipart body has no file part.") : ToHttpResult(stored);
     }
 
-    private static Results<Created<FileItem>, ProblemHttpResult> ToHttpResult(UploadResult result) => result switch
-    {
-        UploadResult.Stored stored => TypedResults.Created($"/api/files/{stored.File.Id}", stored.File),
-        UploadResult.InvalidName invalid => BadRequest(invalid.Reason),
-        UploadResult.TooLarge tooLarge => TooLarge(tooLarge.LimitBytes),
-        UploadResult.OverQuota overQuota => OverQuota(overQuota.QuotaBytes, overQuota.UsedBytes),
-        _ => throw new InvalidOperationException($"Unknown upload result {result}."),
-    };
+    private static Results<Created<FileItem>, ProblemHttpResult> ToHttpResult(UploadResult result) =>
+        result is UploadResult.Stored stored
+            ? TypedResults.Created($"/api/files/{stored.File.Id}", stored.File)
+            : UploadRefusals.ToProblem(result);
 
     private static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The upload was refused.", detail: detail);
-
-    private static ProblemHttpResult TooLarge(long limit) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status413PayloadTooLarge,
-            title: "The file is too large.",
-            detail: string.Create(CultureInfo.InvariantCulture, $"Files can be at most {limit} bytes."),
-            extensions: new Dictionary<string, object?> { ["limitBytes"] = limit });
-
-    private static ProblemHttpResult OverQuota(long quota, long used) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status507InsufficientStorage,
-            title: "Not enough storage left.",
-            detail: string.Create(CultureInfo.InvariantCulture, $"{used} of {quota} bytes are used."),
-            extensions: new Dictionary<string, object?> { ["quotaBytes"] = quota, ["usedBytes"] = used });
 
     private static int ParseOrDefault(string? value, int fallback, int min, int max, string field, Dictionary<string, string[]> errors)
     {

@@ -1,3 +1,5 @@
+using BlazorVault.Data;
+
 namespace BlazorVault.Files;
 
 public sealed record FileItem(Guid Id, string Name, long Size, string ContentType, string Sha256, DateTimeOffset CreatedAt)
@@ -36,7 +38,31 @@ public abstract record UploadResult
     public sealed record TooLarge(long LimitBytes) : UploadResult;
 
     public sealed record OverQuota(long QuotaBytes, long UsedBytes) : UploadResult;
+
+    /// <summary>The server's disk is (nearly) full: nothing to do with the user's quota.</summary>
+    public sealed record StorageFull : UploadResult;
+
+    /// <summary>What the upload belonged to went away while it was being stored (a resumable upload terminated meanwhile).</summary>
+    public sealed record Conflict(string Reason) : UploadResult;
 }
 
-/// <summary>An owner's file opened for download: its metadata and where its bytes are.</summary>
-public sealed record FileContent(FileItem File, string? PhysicalPath, Func<Stream?> OpenRead);
+/// <summary>Whether an upload may start: its clean name and the most bytes it may bring, or why not.</summary>
+public abstract record Admission
+{
+    private Admission()
+    {
+    }
+
+    public sealed record Admitted(string Name, long MaxBytes, StorageUsage Usage) : Admission;
+
+    public sealed record Refused(UploadResult Reason) : Admission;
+}
+
+/// <summary>
+/// Inside the commit's transaction, instead of charging the quota: takes over a charge made earlier
+/// (a resumable upload's reservation). False refuses the commit.
+/// </summary>
+public delegate Task<bool> CommitClaim(VaultDbContext db, StoredFile file, CancellationToken cancellationToken);
+
+/// <summary>An owner's file opened for download: its metadata and where its bytes are (a local path when the store has one).</summary>
+public sealed record FileContent(FileItem File, string? PhysicalPath, Func<CancellationToken, Task<Stream?>> OpenReadAsync);

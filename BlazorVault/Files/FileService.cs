@@ -7,59 +7,99 @@ namespace BlazorVault.Files;
 
 /// <summary>
 /// The one place that reads and changes files: every call names the owner, and a file that is not
-/// the owner's behaves exactly like one that does not exist. Limits are enforced while streaming.
+/// the owner's behaves exactly like one that does not exist. Whether an upload may start is decided
+/// in <see cref="AdmitAsync"/>; whether it is stored, in the one transaction of its commit.
 /// </summary>
 public sealed class FileService(
     IDbContextFactory<VaultDbContext> dbFactory,
     IBlobStore blobs,
+    BlobLedger ledger,
     IOptions<VaultOptions> options,
     TimeProvider clock,
     ILogger<FileService> logger)
 {
     public const int MaxPageSize = 500;
 
-    // Serializes the quota check with the insert: two uploads cannot both fit into the last free bytes.
-    private static readonly SemaphoreSlim CommitGate = new(1, 1);
+    // errno ENOSPC, and Windows' ERROR_DISK_FULL as an HRESULT.
+    private const int NoSpaceErrno = 28;
+    private const int DiskFullHResult = unchecked((int)0x80070070);
 
     private VaultOptions Settings => options.Value;
+
+    /// <summary>
+    /// The one admission rule for every way in (raw POST, multipart, tus, the circuit): the name, the
+    /// declared size against the size limit, the owner's quota and the free disk. An unknown size
+    /// (<paramref name="declaredBytes"/> null) is held to the limits while it streams and at the commit.
+    /// </summary>
+    public async Task<Admission> AdmitAsync(string ownerId, string? name, long? declaredBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerId);
+        if (FileNames.Sanitize(name) is not { } cleanName)
+        {
+            return new Admission.Refused(new UploadResult.InvalidName("The file needs a name."));
+        }
+
+        if (declaredBytes > Settings.MaxUploadBytes)
+        {
+            return new Admission.Refused(new UploadResult.TooLarge(Settings.MaxUploadBytes));
+        }
+
+        if (blobs is IStorageCapacity capacity && capacity.AvailableBytes - (declaredBytes ?? 0) < Settings.Storage.MinFreeBytes)
+        {
+            logger.LogWarning("Upload refused: the data volume has {Available} bytes free, under Vault:Storage:MinFreeBytes", capacity.AvailableBytes);
+            return new Admission.Refused(new UploadResult.StorageFull());
+        }
+
+        var usage = await GetUsageAsync(ownerId, cancellationToken);
+        var remaining = Math.Max(0, usage.QuotaBytes - usage.UsedBytes);
+        if (declaredBytes > remaining)
+        {
+            return new Admission.Refused(new UploadResult.OverQuota(usage.QuotaBytes, usage.UsedBytes));
+        }
+
+        return new Admission.Admitted(cleanName, Math.Min(Settings.MaxUploadBytes, remaining), usage);
+    }
 
     public async Task<UploadResult> UploadAsync(
         string ownerId, string? name, string? contentType, Stream content,
         IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(ownerId);
-        var cleanName = FileNames.Sanitize(name);
-        if (cleanName is null)
+        ArgumentNullException.ThrowIfNull(content);
+        var admission = await AdmitAsync(ownerId, name, declaredBytes: null, cancellationToken);
+        if (admission is Admission.Refused refused)
         {
-            return new UploadResult.InvalidName("The file needs a name.");
+            return refused.Reason;
         }
 
-        var usage = await GetUsageAsync(ownerId, cancellationToken);
-        var remaining = Math.Max(0, usage.QuotaBytes - usage.UsedBytes);
-        var limit = Math.Min(Settings.MaxUploadBytes, remaining);
+        var admitted = (Admission.Admitted)admission;
 
-        StagedBlob staged;
+        StagedContent staged;
         try
         {
-            staged = await blobs.WriteAsync(content, limit, progress, cancellationToken);
+            staged = await blobs.StageAsync(content, admitted.MaxBytes, progress, cancellationToken);
         }
         catch (BlobTooLargeException)
         {
-            return limit < Settings.MaxUploadBytes
-                ? new UploadResult.OverQuota(usage.QuotaBytes, usage.UsedBytes)
+            return admitted.MaxBytes < Settings.MaxUploadBytes
+                ? new UploadResult.OverQuota(admitted.Usage.QuotaBytes, admitted.Usage.UsedBytes)
                 : new UploadResult.TooLarge(Settings.MaxUploadBytes);
         }
+        catch (IOException e) when (e.HResult is NoSpaceErrno or DiskFullHResult)
+        {
+            logger.LogError("Upload refused: the data volume is full");
+            return new UploadResult.StorageFull();
+        }
 
-        return await CommitAsync(ownerId, cleanName, contentType, staged, usage.QuotaBytes, cancellationToken);
+        return await CommitAsync(ownerId, admitted.Name, contentType, staged, claim: null, cancellationToken);
     }
 
     /// <summary>
-    /// Stores a file whose bytes were staged elsewhere (a resumable upload): the same name rules,
-    /// limits, quota check and clean-up as <see cref="UploadAsync"/>. Takes ownership of <paramref name="staged"/>:
-    /// when nothing is stored, its blob goes unless another file uses it.
+    /// Stores content staged elsewhere (a resumable upload) with the same name rules, limits and commit
+    /// as <see cref="UploadAsync"/>. With a <paramref name="claim"/>, the commit takes over a charge made
+    /// earlier instead of charging the quota. Takes ownership of <paramref name="staged"/>.
     /// </summary>
     public async Task<UploadResult> StoreStagedAsync(
-        string ownerId, string? name, string? contentType, StagedBlob staged, CancellationToken cancellationToken = default)
+        string ownerId, string? name, string? contentType, StagedContent staged, CommitClaim? claim, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(ownerId);
         ArgumentNullException.ThrowIfNull(staged);
@@ -69,68 +109,79 @@ public sealed class FileService(
             : null;
         if (refused is not null)
         {
-            await DeleteBlobIfUnusedAsync(staged.Sha256, releaseFirst: staged);
+            await staged.DisposeAsync();
             return refused;
         }
 
-        return await CommitAsync(ownerId, cleanName!, contentType, staged, Settings.DefaultQuotaBytes, cancellationToken);
+        return await CommitAsync(ownerId, cleanName!, contentType, staged, claim, cancellationToken);
     }
 
-    /// <summary>The one commit of an upload: quota check and row insert under the gate; the blob goes if that fails.</summary>
+    /// <summary>
+    /// The one commit of an upload. The blob is protected (pending) before it is placed; then one
+    /// transaction charges the quota (a conditional update), inserts the row and counts the blob's
+    /// reference. If that does not happen, the protection ends and the blob goes unless something uses it.
+    /// </summary>
     private async Task<UploadResult> CommitAsync(
-        string ownerId, string cleanName, string? contentType, StagedBlob staged, long quotaBytes, CancellationToken cancellationToken)
+        string ownerId, string cleanName, string? contentType, StagedContent staged, CommitClaim? claim, CancellationToken cancellationToken)
     {
-        using (staged)
+        await using (staged)
         {
+            var file = new StoredFile
+            {
+                Id = NextId(),
+                OwnerId = ownerId,
+                Name = cleanName,
+                ContentType = FileNames.ContentTypeFor(cleanName, contentType),
+                Size = staged.Length,
+                Sha256 = staged.Sha256,
+                CreatedAt = clock.GetUtcNow(),
+            };
+
+            await ledger.MarkPendingAsync(staged.Sha256, staged.Length, cancellationToken);
             var committed = false;
             try
             {
-                var file = new StoredFile
+                // Not cancellable from here: the upload is either wholly stored or not at all.
+                await staged.PlaceAsync(CancellationToken.None);
+                await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+                await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+                var quota = Settings.DefaultQuotaBytes;
+                if (claim is null && !await UsageLedger.TryChargeAsync(db, ownerId, file.Size, quota, CancellationToken.None))
                 {
-                    Id = NextId(),
-                    OwnerId = ownerId,
-                    Name = cleanName,
-                    ContentType = FileNames.ContentTypeFor(cleanName, contentType),
-                    Size = staged.Length,
-                    Sha256 = staged.Sha256,
-                    CreatedAt = clock.GetUtcNow(),
-                };
-
-                await CommitGate.WaitAsync(cancellationToken);
-                try
-                {
-                    await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-                    var used = await UsedBytesAsync(db, ownerId, cancellationToken);
-                    if (used + file.Size > quotaBytes)
-                    {
-                        return new UploadResult.OverQuota(quotaBytes, used);
-                    }
-
-                    db.Files.Add(file);
-                    // Not cancellable: past this point the upload is either wholly stored or not at all.
-                    await db.SaveChangesAsync(CancellationToken.None);
-                    committed = true;
-                }
-                finally
-                {
-                    CommitGate.Release();
+                    return new UploadResult.OverQuota(quota, await UsageLedger.UsedAsync(db, ownerId, CancellationToken.None));
                 }
 
-                logger.LogInformation("Stored file {FileId} ({Size} bytes) for {OwnerId}", file.Id, file.Size, ownerId);
-                return new UploadResult.Stored(FileItem.From(file));
+                if (claim is not null && !await claim(db, file, CancellationToken.None))
+                {
+                    return new UploadResult.Conflict("The upload was ended while it was being stored.");
+                }
+
+                db.Files.Add(file);
+                await db.SaveChangesAsync(CancellationToken.None);
+                if (!await BlobLedger.ReferenceAsync(db, file.Sha256, CancellationToken.None))
+                {
+                    throw new InvalidOperationException($"The blob {file.Sha256} lost its row while protected.");
+                }
+
+                await transaction.CommitAsync(CancellationToken.None);
+                committed = true;
             }
             finally
             {
                 if (!committed)
                 {
-                    await DeleteBlobIfUnusedAsync(staged.Sha256, releaseFirst: staged);
+                    await ledger.ReleasePendingAsync(staged.Sha256);
                 }
             }
+
+            logger.LogInformation("Stored file {FileId} ({Size} bytes) for {OwnerId}", file.Id, file.Size, ownerId);
+            return new UploadResult.Stored(FileItem.From(file));
         }
     }
 
     public async Task<FilePage> ListAsync(string ownerId, FileQuery query, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(query);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var files = db.Files.AsNoTracking().Where(f => f.OwnerId == ownerId);
         if (!string.IsNullOrWhiteSpace(query.Search))
@@ -185,39 +236,53 @@ public sealed class FileService(
         return file is null ? null : ContentOf(file);
     }
 
+    /// <summary>Deletes the row, its charge and its blob reference in one transaction; then the blob goes if nothing else uses it.</summary>
     public async Task<bool> DeleteAsync(string ownerId, Guid id, CancellationToken cancellationToken = default)
     {
         string sha256;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var file = await db.Files.SingleOrDefaultAsync(f => f.Id == id && f.OwnerId == ownerId, cancellationToken);
+            var file = await db.Files.AsNoTracking()
+                .Where(f => f.Id == id && f.OwnerId == ownerId)
+                .Select(f => new { f.Sha256, f.Size })
+                .SingleOrDefaultAsync(cancellationToken);
             if (file is null)
             {
                 return false;
             }
 
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            // Conditional on the row still being there: two deletes of one file release its charge once.
+            if (await db.Files.Where(f => f.Id == id && f.OwnerId == ownerId).ExecuteDeleteAsync(CancellationToken.None) == 0)
+            {
+                return false;
+            }
+
+            await UsageLedger.ReleaseAsync(db, ownerId, file.Size, CancellationToken.None);
+            await BlobLedger.DereferenceAsync(db, file.Sha256, CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
             sha256 = file.Sha256;
-            db.Files.Remove(file);
-            await db.SaveChangesAsync(CancellationToken.None);
         }
 
         logger.LogInformation("Deleted file {FileId} of {OwnerId}", id, ownerId);
-        await DeleteBlobIfUnusedAsync(sha256, releaseFirst: null);
+        try
+        {
+            await ledger.TryRemoveAsync(sha256, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or DbUpdateException or InvalidOperationException)
+        {
+            // The file is deleted either way; the blob sweep removes the bytes later.
+            logger.LogWarning(e, "Could not remove blob {Sha256} yet", sha256);
+        }
+
         return true;
     }
 
+    /// <summary>What the owner's storage is charged with (files and unfinished uploads) against their quota.</summary>
     public async Task<StorageUsage> GetUsageAsync(string ownerId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return new StorageUsage(await UsedBytesAsync(db, ownerId, cancellationToken), Settings.DefaultQuotaBytes);
-    }
-
-    /// <summary>Of the given hashes, those that some file row still references (for the blob sweep).</summary>
-    public async Task<IReadOnlySet<string>> FindReferencedAsync(IReadOnlyCollection<string> hashes, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var found = await db.Files.Where(f => hashes.Contains(f.Sha256)).Select(f => f.Sha256).Distinct().ToListAsync(cancellationToken);
-        return found.ToHashSet(StringComparer.Ordinal);
+        return new StorageUsage(await UsageLedger.UsedAsync(db, ownerId, cancellationToken), Settings.DefaultQuotaBytes);
     }
 
     private static long _lastIdMilliseconds;
@@ -241,22 +306,7 @@ public sealed class FileService(
     }
 
     private FileContent ContentOf(FileItem file) =>
-        new(file, blobs.GetPhysicalPath(file.Sha256), () => blobs.OpenRead(file.Sha256));
-
-    private static async Task<long> UsedBytesAsync(VaultDbContext db, string ownerId, CancellationToken cancellationToken) =>
-        await db.Files.Where(f => f.OwnerId == ownerId).SumAsync(f => (long?)f.Size, cancellationToken) ?? 0;
-
-    private async Task DeleteBlobIfUnusedAsync(string sha256, StagedBlob? releaseFirst)
-    {
-        // Release our own protection first, then take the time before looking for references.
-        releaseFirst?.Dispose();
-        var lookedAt = DateTime.UtcNow;
-        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-        if (!await db.Files.AnyAsync(f => f.Sha256 == sha256, CancellationToken.None))
-        {
-            await blobs.DeleteIfUnusedAsync(sha256, lookedAt, CancellationToken.None);
-        }
-    }
+        new(file, (blobs as IPhysicalBlobFiles)?.GetPhysicalPath(file.Sha256), cancellationToken => blobs.OpenReadAsync(file.Sha256, cancellationToken));
 
     private static string EscapeLike(string term) =>
         term.Replace("\\", "\\\\", StringComparison.Ordinal)

@@ -8,7 +8,8 @@ public static class FilesExtensions
         // Scoped is per circuit: one upload queue and one set of toasts per browser tab.
         services.AddScoped<UploadQueue>();
         services.AddScoped<BlazorVault.Components.ToastService>();
-        services.AddHostedService<BlobSweeper>();
+        services.AddSingleton<BlobSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<BlobSweeper>());
         return services;
     }
 

@@ -302,10 +302,9 @@ public sealed class UploadQueue(
         try
         {
             // Earlier files of the batch have used space since it was queued.
-            var usage = await files.GetUsageAsync(ownerId, token);
-            if (PreCheck(item.File, usage.QuotaBytes - usage.UsedBytes) is { } error)
+            if (await files.AdmitAsync(ownerId, item.File.Name, item.Size, token) is Admission.Refused refused)
             {
-                item.Fail(error);
+                item.Fail(UploadRefusals.Message(refused.Reason));
                 return;
             }
 
@@ -325,14 +324,8 @@ public sealed class UploadQueue(
                 case UploadResult.Stored stored:
                     item.Succeed(stored.File);
                     break;
-                case UploadResult.TooLarge tooLarge:
-                    item.Fail($"Too large: the limit is {FileDisplay.Size(tooLarge.LimitBytes)} per file.");
-                    break;
-                case UploadResult.OverQuota quota:
-                    item.Fail($"Not enough space: {FileDisplay.Size(Math.Max(0, quota.QuotaBytes - quota.UsedBytes))} left.");
-                    break;
-                case UploadResult.InvalidName invalid:
-                    item.Fail(invalid.Reason);
+                default:
+                    item.Fail(UploadRefusals.Message(result));
                     break;
             }
         }

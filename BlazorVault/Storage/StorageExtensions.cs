@@ -4,7 +4,11 @@ public static class StorageExtensions
 {
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<IBlobStore, FileSystemBlobStore>();
+        services.AddSingleton<FileSystemBlobStore>();
+        services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<FileSystemBlobStore>());
+        services.AddSingleton<IResumableStaging, FileSystemResumableStaging>();
+        services.AddSingleton<BlobLedger>();
+        services.AddSingleton<ConsistencyCheck>();
         return services;
     }
 }

@@ -102,7 +102,7 @@ internal static class TusEndpoints
                 context.Response.Headers["Upload-Offset"] = "0";
                 return TypedResults.Created($"/api/uploads/{created.Upload.Id}");
             case TusCreation.Refused refused:
-                return Refusal(refused.Reason);
+                return UploadRefusals.ToProblem(refused.Reason);
             default:
                 throw new InvalidOperationException("Unknown creation result.");
         }
@@ -113,7 +113,7 @@ internal static class TusEndpoints
     {
         var response = context.Response;
         response.Headers.CacheControl = "no-store";
-        if (uploads.Get(OwnerId(user), id) is not var (upload, offset))
+        if (await uploads.GetAsync(OwnerId(user), id, cancellationToken) is not var (upload, offset))
         {
             return TypedResults.NotFound();
         }
@@ -158,7 +158,7 @@ internal static class TusEndpoints
 
         // Kestrel's 30 MB default would cut long chunks short; the upload's own length bounds the body instead.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize
-            && uploads.Get(OwnerId(user), id) is var (known, _))
+            && await uploads.GetAsync(OwnerId(user), id, context.RequestAborted) is var (known, _))
         {
             bodySize.MaxRequestBodySize = Math.Max(0, known.Length - offset) + 1;
         }
@@ -184,7 +184,7 @@ internal static class TusEndpoints
                 {
                     context.Response.Headers[FileIdHeader] = fileId.ToString();
                 }
-                else if (uploads.Get(OwnerId(user), id) is var (upload, _))
+                else if (await uploads.GetAsync(OwnerId(user), id, CancellationToken.None) is var (upload, _))
                 {
                     SetExpires(context, upload);
                 }
@@ -205,7 +205,7 @@ internal static class TusEndpoints
             case TusPatch.ChecksumMismatch:
                 return TypedResults.Problem(statusCode: ChecksumMismatchStatus, title: "Checksum mismatch: nothing of this request was kept.");
             case TusPatch.Refused refused:
-                return Refusal(refused.Reason);
+                return UploadRefusals.ToProblem(refused.Reason);
             default:
                 throw new InvalidOperationException("Unknown PATCH result.");
         }
@@ -321,22 +321,6 @@ internal static class TusEndpoints
             return false;
         }
     }
-
-    private static ProblemHttpResult Refusal(UploadResult reason) => reason switch
-    {
-        UploadResult.InvalidName invalid => BadRequest(invalid.Reason),
-        UploadResult.TooLarge tooLarge => TypedResults.Problem(
-            statusCode: StatusCodes.Status413PayloadTooLarge,
-            title: "The file is too large.",
-            detail: string.Create(CultureInfo.InvariantCulture, $"Files can be at most {tooLarge.LimitBytes} bytes."),
-            extensions: new Dictionary<string, object?> { ["limitBytes"] = tooLarge.LimitBytes }),
-        UploadResult.OverQuota overQuota => TypedResults.Problem(
-            statusCode: StatusCodes.Status507InsufficientStorage,
-            title: "Not enough storage left.",
-            detail: string.Create(CultureInfo.InvariantCulture, $"{overQuota.UsedBytes} of {overQuota.QuotaBytes} bytes are used."),
-            extensions: new Dictionary<string, object?> { ["quotaBytes"] = overQuota.QuotaBytes, ["usedBytes"] = overQuota.UsedBytes }),
-        _ => throw new InvalidOperationException($"Not a refusal: {reason}."),
-    };
 
     private static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The upload request was refused.", detail: detail);

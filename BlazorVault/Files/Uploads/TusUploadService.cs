@@ -1,368 +1,446 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using BlazorVault.Data;
 using BlazorVault.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BlazorVault.Files.Uploads;
 
 /// <summary>
-/// Resumable uploads: their records (<c>uploads/&lt;id&gt;.json</c> in the data directory, so they
-/// survive restarts), their staged bytes (<see cref="IBlobStore.OpenResumable"/>) and, per upload
-/// in memory, the running SHA-256 and a gate that lets one request write at a time. On completion
-/// the bytes go through <see cref="FileService.StoreStagedAsync"/>, like every other upload.
+/// Resumable uploads. Each is a row (<see cref="UploadRecord"/>), the only truth about it for every
+/// process: its acknowledged offset, its expiry, its lease. A PATCH appends only while it holds the
+/// lease (a conditional update, renewed while the body streams), so two processes never write to one
+/// upload, and HEAD on any process answers the recorded offset. The declared length is charged to the
+/// owner's quota at creation. On completion the bytes go through <see cref="FileService.StoreStagedAsync"/>,
+/// whose commit takes that charge over in the same transaction that marks the row complete.
 /// An upload that is not the caller's behaves exactly like one that does not exist.
 /// </summary>
 public sealed class TusUploadService(
-    IBlobStore blobs,
+    IDbContextFactory<VaultDbContext> dbFactory,
+    IResumableStaging staging,
     FileService files,
-    VaultPaths paths,
     IOptions<UploadOptions> uploadOptions,
     IOptions<VaultOptions> vaultOptions,
     TimeProvider clock,
-    ILogger<TusUploadService> logger) : IDisposable
+    ILogger<TusUploadService> logger)
 {
     // A client that lost its connection resumes at once while the server may still be finishing the old request.
     private static readonly TimeSpan BusyWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(50);
 
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
-    private readonly string _root = paths.SubDirectory("uploads");
+    /// <summary>How long a request's lease lasts unless renewed; renewed every third of it while the body streams.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+
+    private TimeSpan Expiry => uploadOptions.Value.Expiry;
+
+    private TimeProvider Clock => clock;
+
+    private ILogger Logger => logger;
 
     public async Task<TusCreation> CreateAsync(string ownerId, long length, string? name, string? contentType, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(ownerId);
-        var cleanName = FileNames.Sanitize(name);
-        if (cleanName is null)
+        var admission = await files.AdmitAsync(ownerId, name, length, cancellationToken);
+        if (admission is Admission.Refused refused)
         {
-            return new TusCreation.Refused(new UploadResult.InvalidName("The upload needs a file name (Upload-Metadata filename)."));
+            return new TusCreation.Refused(refused.Reason);
         }
 
-        var max = vaultOptions.Value.MaxUploadBytes;
-        if (length > max)
-        {
-            return new TusCreation.Refused(new UploadResult.TooLarge(max));
-        }
-
-        // Against what is stored now; the commit checks again, since other uploads may finish first.
-        var usage = await files.GetUsageAsync(ownerId, cancellationToken);
-        if (length > usage.QuotaBytes - usage.UsedBytes)
-        {
-            return new TusCreation.Refused(new UploadResult.OverQuota(usage.QuotaBytes, usage.UsedBytes));
-        }
+        var admitted = (Admission.Admitted)admission;
 
         var now = clock.GetUtcNow();
-        var upload = new TusUpload(Guid.NewGuid().ToString("N"), ownerId, length, cleanName, contentType, now, now + uploadOptions.Value.Expiry);
-        // The record first: staged bytes without a record are what the sweep treats as abandoned.
-        Save(upload);
-        var session = new Session(upload) { Blob = blobs.OpenResumable(upload.Id) };
-        lock (_gate)
+        var record = new UploadRecord
         {
-            _sessions[upload.Id] = session;
+            Id = Guid.NewGuid().ToString("N"),
+            OwnerId = ownerId,
+            Length = length,
+            Name = admitted.Name,
+            ContentType = contentType,
+            CreatedAt = now,
+            ExpiresAt = now + Expiry,
+        };
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The declared length is reserved now, so unfinished uploads can never hold more than the quota.
+        var quota = vaultOptions.Value.DefaultQuotaBytes;
+        if (!await UsageLedger.TryChargeAsync(db, ownerId, length, quota, cancellationToken))
+        {
+            return new TusCreation.Refused(new UploadResult.OverQuota(quota, await UsageLedger.UsedAsync(db, ownerId, cancellationToken)));
         }
 
-        logger.LogInformation("Created upload {UploadId} ({Length} bytes) for {OwnerId}", upload.Id, length, ownerId);
-        return new TusCreation.Created(upload);
+        db.Uploads.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Created upload {UploadId} ({Length} bytes) for {OwnerId}", record.Id, length, ownerId);
+        return new TusCreation.Created(record.ToUpload());
     }
 
     /// <summary>
-    /// The caller's live upload and its offset (its length once complete: see <see cref="TusUpload.FileId"/>);
+    /// The caller's live upload and its acknowledged offset (its length once complete: see <see cref="TusUpload.FileId"/>);
     /// null when it is not theirs, expired or does not exist.
     /// </summary>
-    public (TusUpload Upload, long Offset)? Get(string ownerId, string id)
+    public async Task<(TusUpload Upload, long Offset)?> GetAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
-        if (Find(ownerId, id) is not { } session)
-        {
-            return null;
-        }
-
-        if (session.Upload.FileId is not null)
-        {
-            return (session.Upload, session.Upload.Length);
-        }
-
-        if (!session.Gate.Wait(0))
-        {
-            // A PATCH is writing (so the blob is open): its offset so far, rather than waiting for it to end.
-            return session.Removed ? null : (session.Upload, session.Blob?.Length ?? 0);
-        }
-
-        try
-        {
-            if (session.Removed)
-            {
-                return null;
-            }
-
-            session.Blob ??= blobs.OpenResumable(id);
-            return (session.Upload, session.Blob.Length);
-        }
-        finally
-        {
-            session.Gate.Release();
-        }
+        var record = await FindAsync(ownerId, id, cancellationToken);
+        return record is null ? null : (record.ToUpload(), record.FileId is null ? record.Offset : record.Length);
     }
 
     public async Task<TusPatch> AppendAsync(
         string ownerId, string id, long offset, long? contentLength, TusChecksum? checksum, Stream body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (Find(ownerId, id) is not { } session)
+        var lease = Guid.NewGuid().ToString("N");
+        var waited = TimeSpan.Zero;
+        while (true)
         {
-            return new TusPatch.NotFound();
-        }
-
-        if (!await session.Gate.WaitAsync(BusyWait, cancellationToken))
-        {
-            return new TusPatch.Busy();
-        }
-
-        try
-        {
-            if (session.Removed)
+            var record = await FindAsync(ownerId, id, cancellationToken);
+            if (record is null)
             {
                 return new TusPatch.NotFound();
             }
 
-            var upload = session.Upload;
-            if (upload.FileId is { } storedId)
+            if (record.FileId is { } storedId)
             {
                 // Complete already: only a request that continues exactly at the end gets the answer again.
-                return offset == upload.Length && contentLength is null or 0
-                    ? new TusPatch.Accepted(upload.Length, storedId)
-                    : new TusPatch.OffsetMismatch(upload.Length);
+                return offset == record.Length && contentLength is null or 0
+                    ? new TusPatch.Accepted(record.Length, storedId)
+                    : new TusPatch.OffsetMismatch(record.Length);
             }
 
-            var blob = session.Blob ??= blobs.OpenResumable(id);
-            if (offset != blob.Length)
+            if (await TryTakeLeaseAsync(id, lease, cancellationToken))
             {
-                return new TusPatch.OffsetMismatch(blob.Length);
+                break;
             }
 
-            if (contentLength > upload.Length - offset)
+            if (waited >= BusyWait)
             {
-                return new TusPatch.TooLong(upload.Length);
+                return new TusPatch.Busy();
             }
 
-            using var chunkHash = checksum is null ? null : IncrementalHash.CreateHash(checksum.Algorithm);
-            try
-            {
-                await blob.AppendAsync(body, upload.Length, chunkHash, cancellationToken);
-            }
-            catch (Exception e) when (e is BlobTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
-            {
-                blob.Truncate(offset);
-                return new TusPatch.TooLong(upload.Length);
-            }
-            finally
-            {
-                // Also when the client went away mid-request: what arrived is kept, and the upload stays alive.
-                Touch(session);
-            }
-
-            if (checksum is not null && !CryptographicOperations.FixedTimeEquals(chunkHash!.GetHashAndReset(), checksum.Digest))
-            {
-                blob.Truncate(offset);
-                return new TusPatch.ChecksumMismatch();
-            }
-
-            if (blob.Length < upload.Length)
-            {
-                return new TusPatch.Accepted(blob.Length, null);
-            }
-
-            var staged = await blob.CompleteAsync(cancellationToken);
-            var result = await files.StoreStagedAsync(ownerId, upload.Name, upload.ContentType, staged, CancellationToken.None);
-            if (result is not UploadResult.Stored stored)
-            {
-                Remove(session, deleteBytes: false);
-                return new TusPatch.Refused(result);
-            }
-
-            session.Upload = upload with { FileId = stored.File.Id, ExpiresAt = clock.GetUtcNow() + uploadOptions.Value.Expiry };
-            Save(session.Upload);
-            // The staged bytes are the blob now; HEAD answers from the record from here on.
-            session.Blob = null;
-            blob.Dispose();
-            return new TusPatch.Accepted(upload.Length, stored.File.Id);
-        }
-        finally
-        {
-            session.Gate.Release();
-        }
-    }
-
-    /// <summary>Discards an unfinished upload's bytes; of a complete one only the record goes (the file stays).</summary>
-    public async Task<TusTermination> TerminateAsync(string ownerId, string id, CancellationToken cancellationToken)
-    {
-        if (Find(ownerId, id) is not { } session)
-        {
-            return TusTermination.NotFound;
-        }
-
-        if (!await session.Gate.WaitAsync(BusyWait, cancellationToken))
-        {
-            return TusTermination.Busy;
+            await Task.Delay(BusyPoll, clock, cancellationToken);
+            waited += BusyPoll;
         }
 
         try
         {
-            if (session.Removed)
+            return await AppendUnderLeaseAsync(ownerId, id, lease, offset, contentLength, checksum, body, cancellationToken);
+        }
+        finally
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await db.Uploads.Where(u => u.Id == id && u.LeaseHolder == lease).ExecuteUpdateAsync(
+                set => set.SetProperty(u => u.LeaseHolder, (string?)null).SetProperty(u => u.LeaseUntil, DateTimeOffset.UnixEpoch),
+                CancellationToken.None);
+        }
+    }
+
+    /// <summary>Discards an unfinished upload's bytes and releases its charge; of a complete one only the row goes (the file stays).</summary>
+    public async Task<TusTermination> TerminateAsync(string ownerId, string id, CancellationToken cancellationToken)
+    {
+        for (var waited = TimeSpan.Zero; ; waited += BusyPoll)
+        {
+            var record = await FindAsync(ownerId, id, cancellationToken);
+            if (record is null)
             {
                 return TusTermination.NotFound;
             }
 
-            Remove(session, deleteBytes: true);
-            logger.LogInformation("Terminated upload {UploadId} of {OwnerId}", id, ownerId);
-            return TusTermination.Terminated;
-        }
-        finally
-        {
-            session.Gate.Release();
+            if (await TryRemoveAsync(record, clock.GetUtcNow(), cancellationToken))
+            {
+                logger.LogInformation("Terminated upload {UploadId} of {OwnerId}", id, ownerId);
+                return TusTermination.Terminated;
+            }
+
+            if (waited >= BusyWait)
+            {
+                return TusTermination.Busy;
+            }
+
+            await Task.Delay(BusyPoll, clock, cancellationToken);
         }
     }
 
     /// <summary>
-    /// Removes expired uploads and staged bytes that have no upload record (a crash between the two);
-    /// an upload with a request in progress is left alone. Returns how many uploads it removed.
+    /// Removes expired uploads (releasing their charges) and staged bytes that no upload row owns.
+    /// An upload under a lease is left alone; a row or file that cannot be handled is logged and skipped.
+    /// Returns how many uploads and orphaned stagings it removed.
     /// </summary>
-    public int SweepExpired()
+    public async Task<int> SweepExpiredAsync(CancellationToken cancellationToken)
     {
-        var removed = 0;
         var now = clock.GetUtcNow();
-        foreach (var record in Directory.EnumerateFiles(_root, "*.json"))
+        List<string> expired;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var id = Path.GetFileNameWithoutExtension(record);
-            if (Load(id) is not { } session || session.Upload.ExpiresAt > now || !session.Gate.Wait(0))
-            {
-                continue;
-            }
+            expired = await db.Uploads.AsNoTracking().Where(u => u.ExpiresAt <= now).Select(u => u.Id).ToListAsync(cancellationToken);
+        }
 
+        var removed = 0;
+        foreach (var id in expired)
+        {
             try
             {
-                if (!session.Removed && session.Upload.ExpiresAt <= now)
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                if (await db.Uploads.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken) is { } record
+                    && record.ExpiresAt <= now
+                    && await TryRemoveAsync(record, now, cancellationToken))
                 {
-                    Remove(session, deleteBytes: true);
                     removed++;
                 }
             }
-            finally
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                session.Gate.Release();
+                logger.LogError(e, "Could not expire upload {UploadId}; the next sweep tries again", id);
             }
         }
 
-        foreach (var id in blobs.ListResumable())
+        await foreach (var batch in staging.ListAsync(cancellationToken).Chunk(500).WithCancellation(cancellationToken))
         {
-            if (!File.Exists(RecordPath(id)) && blobs.DeleteResumable(id))
+            HashSet<string> owned;
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
             {
-                removed++;
+                owned = [.. await db.Uploads.Where(u => batch.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken)];
+            }
+
+            foreach (var orphan in batch.Where(id => !owned.Contains(id)))
+            {
+                // Bytes are staged only after their row exists, and go after it: without a row they are garbage.
+                if (await staging.DeleteAsync(orphan, cancellationToken))
+                {
+                    removed++;
+                }
             }
         }
 
         return removed;
     }
 
-    public void Dispose()
+    private async Task<TusPatch> AppendUnderLeaseAsync(
+        string ownerId, string id, string lease, long offset, long? contentLength, TusChecksum? checksum, Stream body, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        UploadRecord record;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            foreach (var session in _sessions.Values)
+            record = await db.Uploads.AsNoTracking().SingleAsync(u => u.Id == id, cancellationToken);
+        }
+
+        if (offset != record.Offset)
+        {
+            return new TusPatch.OffsetMismatch(record.Offset);
+        }
+
+        if (contentLength > record.Length - offset)
+        {
+            return new TusPatch.TooLong(record.Length);
+        }
+
+        IResumableBlob blob;
+        try
+        {
+            blob = await staging.OpenAsync(id, record.Offset, record.OffsetStamp, cancellationToken);
+        }
+        catch (StagingLostException e)
+        {
+            // The bytes on disk end earlier than recorded (a damaged disk, a restored backup): resume from what is there.
+            logger.LogError(e, "Upload {UploadId} lost staged bytes; it resumes from {Offset}", id, e.Found);
+            await RecordOffsetAsync(id, lease, e.Found, stamp: null);
+            return new TusPatch.OffsetMismatch(e.Found);
+        }
+
+        await using (blob)
+        {
+            await using var keeper = new LeaseKeeper(this, id, lease, cancellationToken);
+            using var chunkHash = checksum is null ? null : IncrementalHash.CreateHash(checksum.Algorithm);
+            try
             {
-                session.Blob?.Dispose();
+                await blob.AppendAsync(body, record.Length, chunkHash, keeper.Token);
+            }
+            catch (Exception e) when (e is BlobTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                await blob.TruncateAsync(offset, CancellationToken.None);
+                return new TusPatch.TooLong(record.Length);
+            }
+            catch (OperationCanceledException) when (keeper.Lost && !cancellationToken.IsCancellationRequested)
+            {
+                return new TusPatch.Busy();
+            }
+            catch
+            {
+                // The client went away or the body broke: what arrived is durable and is kept, and HEAD tells where to resume.
+                await RecordOffsetAsync(id, lease, blob.Length, lease);
+                throw;
             }
 
-            _sessions.Clear();
+            if (checksum is not null && !CryptographicOperations.FixedTimeEquals(chunkHash!.GetHashAndReset(), checksum.Digest))
+            {
+                await blob.TruncateAsync(offset, CancellationToken.None);
+                return new TusPatch.ChecksumMismatch();
+            }
+
+            if (!await RecordOffsetAsync(id, lease, blob.Length, lease))
+            {
+                // Our lease ran out (a stalled process) and another request may own the upload now: nothing we wrote counts.
+                return new TusPatch.Busy();
+            }
+
+            if (blob.Length < record.Length)
+            {
+                blob.Remember(lease);
+                return new TusPatch.Accepted(blob.Length, null);
+            }
+
+            var staged = await blob.CompleteAsync(CancellationToken.None);
+            var result = await files.StoreStagedAsync(ownerId, record.Name, record.ContentType, staged, (db, file, ct) => ClaimAsync(db, id, lease, file, ct), CancellationToken.None);
+            if (result is not UploadResult.Stored stored)
+            {
+                return new TusPatch.Refused(result);
+            }
+
+            logger.LogInformation("Upload {UploadId} is stored as file {FileId}", id, stored.File.Id);
+            return new TusPatch.Accepted(record.Length, stored.File.Id);
         }
     }
 
-    private Session? Find(string ownerId, string id)
+    /// <summary>Inside the file's commit: marks the upload complete (its charge now belongs to the file) while our lease holds.</summary>
+    private async Task<bool> ClaimAsync(VaultDbContext db, string id, string lease, StoredFile file, CancellationToken cancellationToken)
     {
-        var session = Load(id);
-        return session is not null && session.Upload.OwnerId == ownerId && session.Upload.ExpiresAt > clock.GetUtcNow()
-            ? session
-            : null;
+        var expires = clock.GetUtcNow() + Expiry;
+        return await db.Uploads
+            .Where(u => u.Id == id && u.LeaseHolder == lease && u.FileId == null && u.Length == file.Size)
+            .ExecuteUpdateAsync(
+                set => set
+                    .SetProperty(u => u.FileId, file.Id)
+                    .SetProperty(u => u.Offset, u => u.Length)
+                    .SetProperty(u => u.ExpiresAt, expires),
+                cancellationToken) == 1;
     }
 
-    /// <summary>The in-memory session, read from its record after a restart; null for ids that are not ours.</summary>
-    private Session? Load(string id)
+    private async Task<bool> TryTakeLeaseAsync(string id, string lease, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var until = now + LeaseDuration;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Uploads
+            .Where(u => u.Id == id && u.FileId == null && u.ExpiresAt > now && u.LeaseUntil < now)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.LeaseHolder, lease).SetProperty(u => u.LeaseUntil, until), cancellationToken) == 1;
+    }
+
+    private async Task<bool> RenewLeaseAsync(string id, string lease, CancellationToken cancellationToken)
+    {
+        var until = clock.GetUtcNow() + LeaseDuration;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Uploads
+            .Where(u => u.Id == id && u.LeaseHolder == lease)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.LeaseUntil, until), cancellationToken) == 1;
+    }
+
+    /// <summary>Records the acknowledged offset (and pushes the expiry out) while our lease holds.</summary>
+    private async Task<bool> RecordOffsetAsync(string id, string lease, long offset, string? stamp)
+    {
+        var expires = clock.GetUtcNow() + Expiry;
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        return await db.Uploads
+            .Where(u => u.Id == id && u.LeaseHolder == lease)
+            .ExecuteUpdateAsync(
+                set => set.SetProperty(u => u.Offset, offset).SetProperty(u => u.OffsetStamp, stamp).SetProperty(u => u.ExpiresAt, expires),
+                CancellationToken.None) == 1;
+    }
+
+    /// <summary>
+    /// Deletes the row unless a request holds it, releasing the charge of an unfinished upload in the
+    /// same transaction; then its staged bytes go.
+    /// </summary>
+    private async Task<bool> TryRemoveAsync(UploadRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var deleted = await db.Uploads
+                .Where(u => u.Id == record.Id && u.LeaseUntil < now)
+                .ExecuteDeleteAsync(cancellationToken);
+            if (deleted == 0)
+            {
+                return false;
+            }
+
+            if (record.FileId is null)
+            {
+                await UsageLedger.ReleaseAsync(db, record.OwnerId, record.Length, cancellationToken);
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+
+        if (record.FileId is null)
+        {
+            await staging.DeleteAsync(record.Id, CancellationToken.None);
+        }
+
+        return true;
+    }
+
+    private async Task<UploadRecord?> FindAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
         if (id.Length != 32 || !id.All(char.IsAsciiHexDigitLower))
         {
             return null;
         }
 
-        lock (_gate)
-        {
-            if (_sessions.TryGetValue(id, out var session))
-            {
-                return session;
-            }
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Uploads.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.OwnerId == ownerId && u.ExpiresAt > now, cancellationToken);
+    }
 
-            TusUpload? upload;
+    /// <summary>Renews a request's lease while its body streams; cancels the request when the lease is lost.</summary>
+    private sealed class LeaseKeeper : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _lost;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        public LeaseKeeper(TusUploadService service, string id, string lease, CancellationToken requestAborted)
+        {
+            _lost = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+            _loop = RenewAsync(service, id, lease);
+        }
+
+        public CancellationToken Token => _lost.Token;
+
+        public bool Lost { get; private set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            // The loop only awaits a delay or a short update, and ends once stopped.
+            await _loop;
+            _stop.Dispose();
+            _lost.Dispose();
+        }
+
+        private async Task RenewAsync(TusUploadService service, string id, string lease)
+        {
             try
             {
-                using var stream = File.OpenRead(RecordPath(id));
-                upload = JsonSerializer.Deserialize<TusUpload>(stream);
+                while (true)
+                {
+                    await Task.Delay(LeaseDuration / 3, service.Clock, _stop.Token);
+                    if (!await service.RenewLeaseAsync(id, lease, _stop.Token))
+                    {
+                        service.Logger.LogWarning("Upload {UploadId} lost its lease mid-request; the request stops", id);
+                        Lost = true;
+                        await _lost.CancelAsync();
+                        return;
+                    }
+                }
             }
-            catch (FileNotFoundException)
+            catch (OperationCanceledException)
             {
-                return null;
             }
-
-            if (upload is null)
+            catch (Exception e)
             {
-                return null;
+                service.Logger.LogError(e, "Could not renew the lease of upload {UploadId}; the request stops", id);
+                Lost = true;
+                await _lost.CancelAsync();
             }
-
-            // The blob is opened on first use, under the session's gate, and hashes what it holds once.
-            session = new Session(upload);
-            _sessions[id] = session;
-            return session;
         }
-    }
-
-    private void Touch(Session session)
-    {
-        session.Upload = session.Upload with { ExpiresAt = clock.GetUtcNow() + uploadOptions.Value.Expiry };
-        Save(session.Upload);
-    }
-
-    private void Save(TusUpload upload)
-    {
-        // Write and rename, so a crash never leaves half a record.
-        var path = RecordPath(upload.Id);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(upload));
-        File.Move(temp, path, overwrite: true);
-    }
-
-    private void Remove(Session session, bool deleteBytes)
-    {
-        session.Removed = true;
-        lock (_gate)
-        {
-            _sessions.Remove(session.Upload.Id);
-        }
-
-        session.Blob?.Dispose();
-        File.Delete(RecordPath(session.Upload.Id));
-        if (deleteBytes)
-        {
-            blobs.DeleteResumable(session.Upload.Id);
-        }
-    }
-
-    private string RecordPath(string id) => Path.Combine(_root, id + ".json");
-
-    private sealed class Session(TusUpload upload)
-    {
-        public TusUpload Upload { get; set; } = upload;
-
-        public IResumableBlob? Blob { get; set; }
-
-        public SemaphoreSlim Gate { get; } = new(1, 1);
-
-        public bool Removed { get; set; }
     }
 }

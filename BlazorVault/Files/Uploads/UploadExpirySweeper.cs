@@ -1,27 +1,17 @@
+using BlazorVault.Data;
+using Microsoft.Extensions.Options;
+
 namespace BlazorVault.Files.Uploads;
 
-/// <summary>Removes abandoned (expired) resumable uploads and their staged bytes, at start and then every hour.</summary>
-internal sealed class UploadExpirySweeper(TusUploadService uploads, TimeProvider clock, ILogger<UploadExpirySweeper> logger) : BackgroundService
+/// <summary>Removes abandoned (expired) resumable uploads and their staged bytes, at start and then periodically, on one instance at a time.</summary>
+public sealed class UploadExpirySweeper(
+    TusUploadService uploads, JobLeases leases, InstanceIdentity instance, IOptions<VaultOptions> options, TimeProvider clock, ILogger<UploadExpirySweeper> logger)
+    : LeasedJob(leases, instance, clock, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    protected override string Name => "upload-expiry";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
-        {
-            try
-            {
-                if (uploads.SweepExpired() is var removed and > 0)
-                {
-                    logger.LogInformation("Upload sweep removed {Count} abandoned uploads", removed);
-                }
-            }
-            catch (IOException e)
-            {
-                logger.LogError(e, "Upload sweep failed; it runs again in {Interval}", Interval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.Maintenance.Interval;
+
+    protected override async Task<string?> RunOnceAsync(CancellationToken cancellationToken) =>
+        await uploads.SweepExpiredAsync(cancellationToken) is var removed and > 0 ? $"removed {removed} abandoned uploads" : null;
 }

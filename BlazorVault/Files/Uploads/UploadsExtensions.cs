@@ -15,7 +15,8 @@ public static class UploadsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<TusUploadService>();
-        services.AddHostedService<UploadExpirySweeper>();
+        services.AddSingleton<UploadExpirySweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<UploadExpirySweeper>());
         // Scoped is per circuit, like the upload queue it serves.
         services.AddScoped<BrowserTusUploader>();
         services.AddAuthorizationBuilder()

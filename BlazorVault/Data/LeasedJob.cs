@@ -1,0 +1,134 @@
+namespace BlazorVault.Data;
+
+/// <summary>
+/// A periodic background job that runs on one app instance at a time: each round first takes the
+/// job's lease in the database, so instances sharing a database take turns rather than racing.
+/// A round that fails is logged and the job goes on: no background job can stop the host.
+/// </summary>
+public abstract class LeasedJob(JobLeases leases, InstanceIdentity instance, TimeProvider clock, ILogger logger) : BackgroundService
+{
+    protected JobLeases Leases => leases;
+
+    protected InstanceIdentity Instance => instance;
+
+    /// <summary>The lease's name; one per kind of job.</summary>
+    protected abstract string Name { get; }
+
+    protected abstract TimeSpan Interval { get; }
+
+    /// <summary>How long one round may hold the lease before another instance may take over.</summary>
+    protected virtual TimeSpan LeaseDuration => TimeSpan.FromMinutes(10);
+
+    /// <summary>One round of the job; returns a short description of what it did, or null when there was nothing to do.</summary>
+    protected abstract Task<string?> RunOnceAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs one round now if the lease is free (tests, and operators through the maintenance command).</summary>
+    public async Task<bool> TryRunAsync(CancellationToken cancellationToken)
+    {
+        if (!await leases.TryAcquireAsync("job:" + Name, instance.Id, LeaseDuration, cancellationToken))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (await RunOnceAsync(cancellationToken) is { } done)
+            {
+                logger.LogInformation("{Job}: {Done}", Name, done);
+            }
+
+            return true;
+        }
+        finally
+        {
+            await leases.ReleaseAsync("job:" + Name, instance.Id);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Off the start-up path: the host finishes starting while the first round runs.
+        await Task.Yield();
+        using var timer = new PeriodicTimer(Interval, clock);
+        do
+        {
+            try
+            {
+                await TryRunAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "{Job} failed; it runs again in {Interval}", Name, Interval);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>
+/// Keeps this instance's liveness lease (<c>instance:&lt;id&gt;</c>) fresh, so that other instances know
+/// its scratch space is in use; an instance that stops renewing is taken for gone.
+/// </summary>
+internal sealed class InstanceHeartbeat(JobLeases leases, InstanceIdentity instance, TimeProvider clock, ILogger<InstanceHeartbeat> logger)
+    : BackgroundService, IHostedLifecycleService
+{
+    public const string Prefix = "instance:";
+    public static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+
+    // Before any other hosted service starts (the sweeps run at start): this instance is alive from the first moment.
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await BeatAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Could not take this instance's liveness lease; the heartbeat tries again");
+        }
+    }
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => leases.ReleaseAsync(Prefix + instance.Id, instance.Id);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await BeatAsync(stoppingToken);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogError(e, "Could not renew this instance's liveness lease");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private Task BeatAsync(CancellationToken cancellationToken) =>
+        leases.TryAcquireAsync(Prefix + instance.Id, instance.Id, Lifetime, cancellationToken);
+}

@@ -1,0 +1,39 @@
+namespace BlazorVault.Files.Uploads;
+
+/// <summary>
+/// A resumable upload's row: the one truth about it for every process. <see cref="Offset"/> is what
+/// was acknowledged (durable bytes); <see cref="LeaseHolder"/> and <see cref="LeaseUntil"/> let one
+/// request at a time, on any process, append to it; <see cref="OffsetStamp"/> names the request that
+/// recorded the offset, so a process can tell whether its cached hash still describes the bytes.
+/// Its declared <see cref="Length"/> is charged to the owner's usage from creation until it completes
+/// (when the file takes the charge over) or is terminated or expires (when it is released).
+/// </summary>
+public sealed class UploadRecord
+{
+    public required string Id { get; set; }
+
+    public required string OwnerId { get; set; }
+
+    public long Length { get; set; }
+
+    public long Offset { get; set; }
+
+    public required string Name { get; set; }
+
+    public string? ContentType { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>Set by the commit that stored the file; the row then stays until it expires so HEAD can say where the file went.</summary>
+    public Guid? FileId { get; set; }
+
+    public string? LeaseHolder { get; set; }
+
+    public DateTimeOffset LeaseUntil { get; set; }
+
+    public string? OffsetStamp { get; set; }
+
+    public TusUpload ToUpload() => new(Id, OwnerId, Length, Name, ContentType, CreatedAt, ExpiresAt, FileId);
+}

@@ -1,0 +1,121 @@
+using BlazorVault.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorVault.Storage;
+
+/// <summary>What <see cref="ConsistencyCheck"/> found (and, when asked to, repaired).</summary>
+/// <param name="WrongReferenceCounts">Blobs whose reference count differs from the file rows that use them.</param>
+/// <param name="MissingBlobRows">Hashes used by file rows that have no blob row.</param>
+/// <param name="MissingBytes">Hashes used by file rows whose bytes the store does not have: not repairable.</param>
+/// <param name="WrongUsage">Users whose charged usage differs from their files plus their unfinished uploads.</param>
+public sealed record ConsistencyReport(
+    IReadOnlyList<string> WrongReferenceCounts,
+    IReadOnlyList<string> MissingBlobRows,
+    IReadOnlyList<string> MissingBytes,
+    IReadOnlyList<string> WrongUsage)
+{
+    public bool IsConsistent => WrongReferenceCounts.Count + MissingBlobRows.Count + MissingBytes.Count + WrongUsage.Count == 0;
+
+    public override string ToString() => IsConsistent
+        ? "consistent"
+        : $"{WrongReferenceCounts.Count} wrong reference counts, {MissingBlobRows.Count} missing blob rows, "
+          + $"{MissingBytes.Count} files without bytes ({string.Join(", ", MissingBytes.Take(10))}), {WrongUsage.Count} wrong usage totals";
+}
+
+/// <summary>
+/// Compares what the database counts with what it holds: blob reference counts against the file rows,
+/// usage against files and unfinished uploads, file rows against the store's bytes. Repairs the counts
+/// when asked (they are derived data); a file whose bytes are gone can only be reported. Unused blobs
+/// are not its business: the sweep removes them. Run it with the app stopped or idle: an upload that
+/// commits while it counts may show as a difference.
+/// </summary>
+public sealed class ConsistencyCheck(IDbContextFactory<VaultDbContext> dbFactory, IBlobStore store)
+{
+    public async Task<ConsistencyReport> RunAsync(bool repair, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var used = await db.Files.GroupBy(f => f.Sha256)
+            .Select(g => new { Sha256 = g.Key, Count = g.LongCount(), Size = g.Max(f => f.Size) })
+            .ToDictionaryAsync(g => g.Sha256, cancellationToken);
+        var rows = await db.Blobs.AsNoTracking().ToDictionaryAsync(b => b.Sha256, cancellationToken);
+
+        var wrongCounts = rows.Values
+            .Where(b => b.RefCount != (used.TryGetValue(b.Sha256, out var u) ? u.Count : 0))
+            .Select(b => b.Sha256)
+            .ToList();
+        var missingRows = used.Keys.Where(h => !rows.ContainsKey(h)).ToList();
+        var missingBytes = new List<string>();
+        foreach (var sha256 in used.Keys)
+        {
+            await using var bytes = await store.OpenReadAsync(sha256, cancellationToken);
+            if (bytes is null)
+            {
+                missingBytes.Add(sha256);
+            }
+        }
+
+        var files = await db.Files.GroupBy(f => f.OwnerId).Select(g => new { g.Key, Bytes = g.Sum(f => f.Size) }).ToDictionaryAsync(g => g.Key, g => g.Bytes, cancellationToken);
+        var reserved = await db.Uploads.Where(u => u.FileId == null).GroupBy(u => u.OwnerId).Select(g => new { g.Key, Bytes = g.Sum(u => u.Length) }).ToDictionaryAsync(g => g.Key, g => g.Bytes, cancellationToken);
+        var users = await db.Users.Select(u => u.Id).ToListAsync(cancellationToken);
+        var charged = await db.Usage.AsNoTracking().ToDictionaryAsync(u => u.UserId, u => u.UsedBytes, cancellationToken);
+        var expected = users.ToDictionary(u => u, u => files.GetValueOrDefault(u) + reserved.GetValueOrDefault(u));
+        var wrongUsage = expected.Where(e => charged.GetValueOrDefault(e.Key) != e.Value).Select(e => e.Key).ToList();
+
+        if (repair)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var sha256 in wrongCounts)
+            {
+                var count = used.TryGetValue(sha256, out var u) ? u.Count : 0;
+                await db.Blobs.Where(b => b.Sha256 == sha256).ExecuteUpdateAsync(set => set.SetProperty(b => b.RefCount, count), cancellationToken);
+            }
+
+            foreach (var sha256 in missingRows)
+            {
+                db.Blobs.Add(new BlobRecord { Sha256 = sha256, Size = used[sha256].Size, RefCount = used[sha256].Count });
+            }
+
+            foreach (var user in wrongUsage)
+            {
+                var bytes = expected[user];
+                if (charged.ContainsKey(user))
+                {
+                    await db.Usage.Where(u => u.UserId == user).ExecuteUpdateAsync(set => set.SetProperty(u => u.UsedBytes, bytes), cancellationToken);
+                }
+                else
+                {
+                    db.Usage.Add(new Files.UserUsage { UserId = user, UsedBytes = bytes });
+                }
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return new ConsistencyReport(wrongCounts, missingRows, missingBytes, wrongUsage);
+    }
+}
+
+public static class ConsistencyCheckCommand
+{
+    /// <summary>
+    /// <c>BlazorVault check [--repair]</c>: runs <see cref="ConsistencyCheck"/> on the configured database
+    /// and store, prints what it found and exits (1 when something was wrong and not repaired).
+    /// Returns false when the arguments ask for no command, so the app starts as usual.
+    /// </summary>
+    public static async Task<bool> TryRunCheckCommandAsync(this WebApplication app, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(args);
+        if (args is not ["check", ..])
+        {
+            return false;
+        }
+
+        var repair = args.Contains("--repair");
+        var report = await app.Services.GetRequiredService<ConsistencyCheck>().RunAsync(repair, CancellationToken.None);
+        Console.WriteLine(repair && !report.IsConsistent ? $"repaired: {report}" : report.ToString());
+        Environment.ExitCode = report.IsConsistent || (repair && report.MissingBytes.Count == 0) ? 0 : 1;
+        return true;
+    }
+}

@@ -42,7 +42,7 @@ public sealed class DashboardTests : BunitContext, IAsyncLifetime
         Assert.Equal(bytes.Length, stored.Size);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), stored.Sha256);
         var content = await _vault.Files.OpenAsync(VaultServices.UserId, stored.Id);
-        await using var read = content!.OpenRead()!;
+        await using var read = (await content!.OpenReadAsync(default))!;
         using var copy = new MemoryStream();
         await read.CopyToAsync(copy);
         Assert.Equal(bytes, copy.ToArray());

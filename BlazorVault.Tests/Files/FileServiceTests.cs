@@ -43,7 +43,7 @@ public sealed class FileServiceTests : IAsyncLifetime
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), file.Sha256);
         var content = await Files.OpenAsync(_alice, file.Id);
         Assert.NotNull(content);
-        await using var stream = content.OpenRead()!;
+        await using var stream = (await content.OpenReadAsync(default))!;
         var copy = new MemoryStream();
         await stream.CopyToAsync(copy);
         Assert.Equal(bytes, copy.ToArray());
@@ -183,7 +183,7 @@ public sealed class FileServiceTests : IAsyncLifetime
         Assert.True(await Files.DeleteAsync(_alice, mine.Id));
 
         var content = await Files.OpenAsync(_bob, theirs.Id);
-        await using var stream = content!.OpenRead();
+        await using var stream = (await content!.OpenReadAsync(default))!;
         Assert.NotNull(stream);
     }
 

@@ -218,7 +218,12 @@ public sealed class FileUploadLimitTests(FileUploadLimitTests.LimitedVaultApp sh
     private string[] Blobs() =>
         [.. Directory.EnumerateFiles(Path.Combine(_app.DataDirectory, "blobs"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
 
-    private List<string> TempFiles() => [.. Directory.EnumerateFiles(Path.Combine(_app.DataDirectory, "tmp"))];
+    // Scratch files of uploads in flight, in this instance's folder below tmp/ (resumable uploads live apart).
+    private List<string> TempFiles() =>
+    [
+        .. Directory.EnumerateFiles(Path.Combine(_app.DataDirectory, "tmp"), "*", SearchOption.AllDirectories)
+            .Where(path => !path.Contains(Path.DirectorySeparatorChar + "resumable" + Path.DirectorySeparatorChar, StringComparison.Ordinal)),
+    ];
 
     private static async Task<bool> EventuallyAsync(Func<bool> condition)
     {

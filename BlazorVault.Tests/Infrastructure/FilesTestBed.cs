@@ -30,6 +30,12 @@ public sealed class FilesTestBed : IAsyncDisposable
 
     public IBlobStore Blobs => _services.GetRequiredService<IBlobStore>();
 
+    public IResumableStaging Staging => _services.GetRequiredService<IResumableStaging>();
+
+    public BlobLedger Ledger => _services.GetRequiredService<BlobLedger>();
+
+    public IDbContextFactory<VaultDbContext> Db => _services.GetRequiredService<IDbContextFactory<VaultDbContext>>();
+
     public ShareLinkService Links => _services.GetRequiredService<ShareLinkService>();
 
     public IServiceProvider Services => _services;
@@ -40,10 +46,12 @@ public sealed class FilesTestBed : IAsyncDisposable
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IHostEnvironment>(new TestHostEnvironment(directory))
-            .AddSingleton(Options.Create(new VaultOptions { DataDirectory = directory, MaxUploadBytes = maxUploadBytes, DefaultQuotaBytes = quotaBytes }))
+            .AddSingleton(Options.Create(new VaultOptions { DataDirectory = directory, MaxUploadBytes = maxUploadBytes, DefaultQuotaBytes = quotaBytes, Storage = { MinFreeBytes = 0 } }))
             .AddSingleton<VaultPaths>()
             .AddSingleton(clock ?? TimeProvider.System)
-            .AddSingleton<IBlobStore, FileSystemBlobStore>()
+            .AddSingleton<InstanceIdentity>()
+            .AddSingleton<JobLeases>()
+            .AddStorage(new ConfigurationBuilder().Build())
             .AddSingleton<FileService>()
             .AddSharing(new ConfigurationBuilder().Build());
         services.AddPooledDbContextFactory<VaultDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<VaultPaths>().ConnectionString));

@@ -32,6 +32,8 @@ public sealed class VaultApp : WebApplicationFactory<Program>
             // Fast hashes: the tests are about behaviour, bench/ is about cost.
             ["Vault:Passwords:BcryptWorkFactor"] = "4",
             ["Vault:RateLimits:AuthPermitsPerMinute"] = "1000",
+            // Tests are about behaviour, not about how full the machine's disk happens to be.
+            ["Vault:Storage:MinFreeBytes"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
         };

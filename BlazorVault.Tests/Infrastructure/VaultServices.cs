@@ -51,6 +51,8 @@ public sealed class VaultServices
                 ["Vault:DataDirectory"] = directory,
                 ["Vault:MaxUploadBytes"] = maxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Vault:DefaultQuotaBytes"] = quotaBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // Tests are about behaviour, not about how full the machine's disk happens to be.
+                ["Vault:Storage:MinFreeBytes"] = "0",
             })
             .Build();
 

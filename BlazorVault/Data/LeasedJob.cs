@@ -41,7 +41,15 @@ public abstract class LeasedJob(JobLeases leases, InstanceIdentity instance, Tim
         }
         finally
         {
-            await leases.ReleaseAsync("job:" + Name, instance.Id);
+            try
+            {
+                await leases.ReleaseAsync("job:" + Name, instance.Id);
+            }
+            catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+            {
+                // Shutting down: the lease runs out by itself.
+                logger.LogDebug(e, "{Job} could not release its lease", Name);
+            }
         }
     }
 
@@ -105,7 +113,8 @@ internal sealed class InstanceHeartbeat(JobLeases leases, InstanceIdentity insta
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppedAsync(CancellationToken cancellationToken) => leases.ReleaseAsync(Prefix + instance.Id, instance.Id);
+    // Not released on the way out: requests still draining may write scratch; the lease simply runs out.
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

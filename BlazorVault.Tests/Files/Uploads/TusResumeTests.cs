@@ -1,3 +1,6 @@
+using BlazorVault.Data;
+using BlazorVault.Files;
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using BlazorVault.Files.Uploads;
 using BlazorVault.Storage;
@@ -79,9 +82,10 @@ public sealed class TusResumeTests
             }
 
             Assert.Empty(Directory.GetFiles(Path.Combine(directory, "tmp", "resumable")));
-            // Only the upload's small record stays (until it expires), to tell a late HEAD where the file went.
-            var record = Assert.Single(Directory.GetFiles(Path.Combine(directory, "uploads")));
-            Assert.Contains(fileId, await File.ReadAllTextAsync(record, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            // Only the upload's row stays (until it expires), to tell a late HEAD where the file went.
+            await using var db = await after.Services.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+            var record = await db.Uploads.SingleAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(fileId, record.FileId.ToString());
         }
         finally
         {
@@ -107,11 +111,10 @@ public sealed class TusResumeTests
             Assert.Equal(clock.GetUtcNow().AddHours(24).ToString("R"), TusTestClient.Header(patch, "Upload-Expires"));
         }
 
-        var blobs = app.Services.GetRequiredService<IBlobStore>();
         var uploads = app.Services.GetRequiredService<TusUploadService>();
-        await blobs.SweepAsync((hashes, _) => Task.FromResult<IReadOnlySet<string>>(new HashSet<string>()), CancellationToken.None);
+        Assert.True(await app.Services.GetRequiredService<BlobSweeper>().TryRunAsync(CancellationToken.None));
         clock.Advance(TimeSpan.FromHours(23));
-        Assert.Equal(0, uploads.SweepExpired());
+        Assert.Equal(0, await uploads.SweepExpiredAsync(CancellationToken.None));
         Assert.True(File.Exists(staged), "A live upload's bytes must survive both sweeps.");
         Assert.Equal(400, await alice.Browser.OffsetAsync(path));
 
@@ -124,9 +127,13 @@ public sealed class TusResumeTests
             Assert.Equal(HttpStatusCode.NotFound, late.StatusCode);
         }
 
-        uploads.SweepExpired();
+        // The hosted sweep may have run already (the fake clock's jump fires its timer): either way it is gone now.
+        await uploads.SweepExpiredAsync(CancellationToken.None);
         Assert.False(File.Exists(staged));
-        Assert.Empty(Directory.GetFiles(Path.Combine(app.DataDirectory, "uploads")));
+        // Its reservation went with it.
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        Assert.Empty(db.Uploads);
+        Assert.Equal(0, await db.Usage.SumAsync(u => u.UsedBytes, TestContext.Current.CancellationToken));
     }
 
     /// <summary>The offset once the server has finished with the broken request (it may still be reading when we ask).</summary>

@@ -1,20 +1,26 @@
 using BlazorVault.Accounts;
 using BlazorVault.Files;
 using BlazorVault.Sharing;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorVault.Data;
 
-public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : IdentityDbContext<VaultUser>(options)
+public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : IdentityDbContext<VaultUser>(options), IDataProtectionKeyContext
 {
     public DbSet<StoredFile> Files => Set<StoredFile>();
 
     public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
 
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.ApplyConfiguration(new SigningKeyConfiguration());
 
         builder.Entity<StoredFile>(file =>
         {

@@ -45,6 +45,7 @@ public sealed class FilesTestBed : IAsyncDisposable
         var directory = TempDirectory.Create();
         var services = new ServiceCollection()
             .AddLogging()
+            .AddMetrics()
             .AddSingleton<IHostEnvironment>(new TestHostEnvironment(directory))
             .AddSingleton(Options.Create(new VaultOptions { DataDirectory = directory, MaxUploadBytes = maxUploadBytes, DefaultQuotaBytes = quotaBytes, Storage = { MinFreeBytes = 0 } }))
             .AddSingleton<VaultPaths>()
@@ -59,6 +60,8 @@ public sealed class FilesTestBed : IAsyncDisposable
 
         await using var db = await provider.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync();
         await db.Database.MigrateAsync();
+        // What the app's hosted services do at start.
+        await provider.GetRequiredKeyedService<SigningKeyRing>(LinkTokenService.Audience).InitializeAsync();
         return new FilesTestBed(provider, directory);
     }
 

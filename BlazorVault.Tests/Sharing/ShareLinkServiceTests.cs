@@ -1,8 +1,12 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using BlazorVault.Accounts;
+using BlazorVault.Data;
 using BlazorVault.Files;
 using BlazorVault.Sharing;
 using BlazorVault.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -198,7 +202,13 @@ public sealed class ShareLinkServiceTests : IAsyncLifetime
     public async Task Peek_WithAnApiAccessToken_FindsNothing()
     {
         var link = await CreateAsync();
-        var apiKeys = new SigningKeyRing(Path.Combine(_bed.DataDirectory, "keys", "api-signing-keys.json"), _clock);
+        var apiKeys = new SigningKeyRing(
+            ApiTokenService.Audience,
+            _bed.Services.GetRequiredService<IDbContextFactory<VaultDbContext>>(),
+            _clock,
+            NullLogger<SigningKeyRing>.Instance,
+            _bed.Services.GetRequiredService<IMeterFactory>());
+        await apiKeys.InitializeAsync();
         var apiToken = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = "BlazorVault",

@@ -3,8 +3,6 @@ using BlazorVault.Data;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -79,10 +77,8 @@ public static class AccountsExtensions
         });
         services.AddScoped<IPasswordHasher<VaultUser>, BcryptPasswordHasher>();
 
-        // Keys in the data directory: sessions and tokens survive a restart.
-        services.AddDataProtection().SetApplicationName("BlazorVault");
-        services.AddOptions<KeyManagementOptions>().Configure<VaultPaths, ILoggerFactory>((options, paths, logging) =>
-            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(paths.SubDirectory("data-protection-keys")), logging));
+        // Keys in the database: sessions survive a restart, and every app process on the database honours them.
+        services.AddDataProtection().SetApplicationName("BlazorVault").PersistKeysToDbContext<VaultDbContext>();
 
         services.AddSigningKeyRing(ApiTokenService.Audience);
         services.AddSingleton<ApiTokenService>();

@@ -46,8 +46,8 @@ public sealed class ApiTokenService(
         ValidIssuer = Settings.Issuer,
         ValidAudience = Audience,
         ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-        // Resolved per token so that a rotation is seen without a restart.
-        IssuerSigningKeyResolver = (_, _, _, _) => keys.ValidationKeys,
+        // Resolved per token, by kid: a key made by another process since the last refresh is looked up.
+        IssuerSigningKeyResolver = (_, _, kid, _) => keys.ValidationKeysFor(kid),
         RequireExpirationTime = true,
         RequireSignedTokens = true,
         ClockSkew = TimeSpan.FromSeconds(30),

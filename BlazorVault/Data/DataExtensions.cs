@@ -1,3 +1,4 @@
+using BlazorVault.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorVault.Data;
@@ -37,6 +38,12 @@ public static class DataExtensions
         await db.Database.MigrateAsync();
         // WAL lets readers (downloads, the dashboard) proceed while an upload commits.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        // Before anything reads the Data Protection key ring, which would otherwise make a new key and
+        // end every session signed in before the upgrade.
+        await LegacyDataProtectionKeys.ImportAsync(
+            db,
+            LegacyDataProtectionKeys.DirectoryFor(scope.ServiceProvider.GetRequiredService<VaultPaths>()),
+            scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LegacyDataProtectionKeys)));
     }
 
     public static IEndpointRouteBuilder MapVaultHealth(this IEndpointRouteBuilder endpoints)

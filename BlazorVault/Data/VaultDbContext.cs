@@ -3,12 +3,13 @@ using BlazorVault.Files;
 using BlazorVault.Files.Uploads;
 using BlazorVault.Sharing;
 using BlazorVault.Storage;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorVault.Data;
 
-public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : IdentityDbContext<VaultUser>(options)
+public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : IdentityDbContext<VaultUser>(options), IDataProtectionKeyContext
 {
     public DbSet<StoredFile> Files => Set<StoredFile>();
 
@@ -22,9 +23,14 @@ public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : I
 
     public DbSet<JobLease> Leases => Set<JobLease>();
 
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.ApplyConfiguration(new SigningKeyConfiguration());
 
         builder.Entity<StoredFile>(file =>
         {

@@ -53,7 +53,8 @@ public sealed class LinkTokenService(
             ValidIssuer = options.Value.Tokens.Issuer,
             ValidAudience = Audience,
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            IssuerSigningKeyResolver = (_, _, _, _) => keys.ValidationKeys,
+            // Resolved per token, by kid: a key made by another process since the last refresh is looked up.
+            IssuerSigningKeyResolver = (_, _, kid, _) => keys.ValidationKeysFor(kid),
             RequireSignedTokens = true,
             RequireExpirationTime = true,
             // Our clock, not the machine's, so that expiry is testable.

@@ -11,14 +11,43 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorVault.Data.Migrations
 {
     [DbContext(typeof(VaultDbContext))]
-    [Migration("20261129165832_Coordination")]
-    partial class Coordination
+    [Migration("20261129165627_KeysInDatabase")]
+    partial class KeysInDatabase
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("BlazorVault.Accounts.SigningKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("RetireAfter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Purpose");
+
+                    b.ToTable("SigningKeys", (string)null);
+                });
 
             modelBuilder.Entity("BlazorVault.Accounts.VaultUser", b =>
                 {
@@ -84,25 +113,6 @@ namespace BlazorVault.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
-            modelBuilder.Entity("BlazorVault.Data.JobLease", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Holder")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("Leases", (string)null);
-                });
-
             modelBuilder.Entity("BlazorVault.Files.StoredFile", b =>
                 {
                     b.Property<Guid>("Id")
@@ -146,73 +156,6 @@ namespace BlazorVault.Data.Migrations
                     b.ToTable("Files", (string)null);
                 });
 
-            modelBuilder.Entity("BlazorVault.Files.Uploads.UploadRecord", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ContentType")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid?>("FileId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LeaseHolder")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("LeaseUntil")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Length")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Offset")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("OffsetStamp")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OwnerId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("OwnerId");
-
-                    b.ToTable("Uploads", (string)null);
-                });
-
-            modelBuilder.Entity("BlazorVault.Files.UserUsage", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UsedBytes")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("UserId");
-
-                    b.ToTable("Usage", (string)null);
-                });
-
             modelBuilder.Entity("BlazorVault.Sharing.ShareLink", b =>
                 {
                     b.Property<Guid>("Id")
@@ -251,30 +194,21 @@ namespace BlazorVault.Data.Migrations
                     b.ToTable("ShareLinks", (string)null);
                 });
 
-            modelBuilder.Entity("BlazorVault.Storage.BlobRecord", b =>
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
-                    b.Property<string>("Sha256")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .IsFixedLength();
-
-                    b.Property<int>("Pending")
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("PendingUntil")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
 
-                    b.Property<long>("RefCount")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
 
-                    b.Property<long>("Size")
-                        .HasColumnType("INTEGER");
+                    b.HasKey("Id");
 
-                    b.HasKey("Sha256");
-
-                    b.HasIndex("RefCount");
-
-                    b.ToTable("Blobs", (string)null);
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -410,24 +344,6 @@ namespace BlazorVault.Data.Migrations
                     b.HasOne("BlazorVault.Accounts.VaultUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("BlazorVault.Files.Uploads.UploadRecord", b =>
-                {
-                    b.HasOne("BlazorVault.Accounts.VaultUser", null)
-                        .WithMany()
-                        .HasForeignKey("OwnerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("BlazorVault.Files.UserUsage", b =>
-                {
-                    b.HasOne("BlazorVault.Accounts.VaultUser", null)
-                        .WithOne()
-                        .HasForeignKey("BlazorVault.Files.UserUsage", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,3 +1,5 @@
+using BlazorVault.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -60,7 +62,13 @@ public sealed class TusPauseCancelBrowserTests(BrowserFixture browser) : MidUplo
         await WaitUntilAsync(() => tus.Of("PATCH").Single().Failed, "the PATCH in flight was aborted");
         await WaitUntilAsync(() => Directory.GetFiles(ResumableDirectory).Length == 0, "the staged bytes are deleted", 5_000);
         // Its record too: the upload is gone, not just emptied.
-        Assert.Empty(Directory.GetFiles(Path.Combine(App.DataDirectory, "uploads")));
+        await using (var db = await App.Services.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync())
+        {
+            Assert.Empty(db.Uploads);
+            // And with it the charge it held against the quota.
+            Assert.Equal(0, await db.Usage.SumAsync(u => u.UsedBytes));
+        }
+
         Assert.Empty(await StoredFilesAsync());
         // Choosing the file again starts afresh rather than trying to resume a terminated upload.
         Assert.Equal(0, await Page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => k.startsWith('blazorvault.tus:')).length"));

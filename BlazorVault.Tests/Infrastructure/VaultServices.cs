@@ -91,6 +91,8 @@ public sealed class VaultServices
             SecurityStamp = Guid.NewGuid().ToString(),
         });
         await db.SaveChangesAsync();
+        // The app loads its key rings at start (a hosted service); bUnit starts no host.
+        await _context.Services.GetRequiredKeyedService<SigningKeyRing>(LinkTokenService.Audience).InitializeAsync();
     }
 
     /// <summary>Stores a file the way an upload does, for tests that start with files in place.</summary>

@@ -215,7 +215,7 @@ public sealed class SigningKeyRing(
         }
 
         var sql = "INSERT INTO \"" + SigningKeyConfiguration.Table + "\" (\"Id\", \"Purpose\", \"CreatedAt\", \"Secret\") "
-            + "SELECT column1, column2, column3, column4 FROM (VALUES " + string.Join(", ", rows) + ") "
+            + "SELECT column1, column2, column3, column4 FROM (VALUES " + string.Join(", ", rows) + ") AS candidate "
             + "WHERE NOT EXISTS (SELECT 1 FROM \"" + SigningKeyConfiguration.Table + "\" WHERE \"Purpose\" = {0})";
         return await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
     }

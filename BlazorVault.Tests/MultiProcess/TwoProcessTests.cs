@@ -1,0 +1,242 @@
+using System.Net;
+using System.Text.Json;
+using BlazorVault.Files;
+using BlazorVault.Tests.Files;
+using BlazorVault.Tests.Files.Uploads;
+using BlazorVault.Tests.Infrastructure;
+
+namespace BlazorVault.Tests.MultiProcess;
+
+/// <summary>
+/// Two processes of the app on one data directory must behave as one app: what one of them admits,
+/// stores, deletes or signs, the other sees and honours. Over HTTP only.
+/// </summary>
+[Trait("Category", "MultiProcess")]
+public sealed class TwoProcessTests(ProcessPair pair) : IClassFixture<ProcessPair>
+{
+    private const int MiB = 1024 * 1024;
+
+    private VaultProcess A => pair.A;
+
+    private VaultProcess B => pair.B;
+
+    [Fact]
+    public async Task ParallelUploadsOnBothProcesses_NeverStoreMoreThanTheQuota()
+    {
+        using var alice = await VaultUser.RegisterAsync(A);
+        var onA = await alice.ApiOnAsync(A);
+        var onB = await alice.ApiOnAsync(B);
+        var files = Enumerable.Range(0, 8).Select(_ => FilesTestClient.RandomBytes(2 * MiB)).ToArray();
+
+        var responses = await Task.WhenAll(files.Select(async (bytes, i) =>
+        {
+            var response = await (i % 2 == 0 ? onA : onB).UploadRawAsync($"part-{i}.bin", bytes);
+            return (Bytes: bytes, Status: response.StatusCode, MediaType: response.Content.Headers.ContentType?.MediaType,
+                Body: await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.All(responses, r => Assert.True(
+            r.Status is HttpStatusCode.Created or HttpStatusCode.InsufficientStorage, $"An upload answered {(int)r.Status}: {r.Body}"));
+        var accepted = responses.Where(r => r.Status == HttpStatusCode.Created).ToList();
+        Assert.InRange(accepted.Count, 1, (int)(ProcessPair.QuotaBytes / (2 * MiB)));
+        Assert.All(responses.Where(r => r.Status == HttpStatusCode.InsufficientStorage), r => Assert.Equal("application/problem+json", r.MediaType));
+
+        var listed = await onB.ListAllAsync();
+        Assert.True(listed.Sum(f => f.Size) <= ProcessPair.QuotaBytes, $"{listed.Sum(f => f.Size)} bytes stored against a quota of {ProcessPair.QuotaBytes}.");
+        Assert.Equal(accepted.Count * 2L * MiB, listed.Sum(f => f.Size));
+        Assert.Equal(
+            accepted.Select(r => FilesTestClient.Sha256(r.Bytes)).Order(),
+            listed.Select(f => f.Sha256).Order());
+        await onA.AssertEveryListedFileDownloadsIntactAsync();
+    }
+
+    [Fact]
+    public async Task ResumableUpload_BegunOnOneProcess_IsFinishedOnTheOther()
+    {
+        using var alice = await VaultUser.RegisterAsync(A);
+        var onA = await alice.ApiOnAsync(A);
+        var onB = await alice.ApiOnAsync(B);
+        var bytes = FilesTestClient.RandomBytes(3 * MiB);
+        var half = bytes.Length / 2;
+
+        using var created = await onA.CreateRawAsync(bytes.Length, "moved.bin");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var upload = VaultApi.UploadPathOf(created);
+        using (var first = await onA.PatchAsync(upload, 0, bytes[..half]))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+            Assert.Equal(half.ToString(System.Globalization.CultureInfo.InvariantCulture), TusTestClient.Header(first, "Upload-Offset"));
+        }
+
+        Assert.Equal(half, await onB.OffsetAsync(upload));
+        using var rest = await onB.PatchAsync(upload, half, new ByteArrayContent(bytes, half, bytes.Length - half));
+        Assert.Equal(HttpStatusCode.NoContent, rest.StatusCode);
+        Assert.Equal(bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), TusTestClient.Header(rest, "Upload-Offset"));
+        var fileId = Guid.Parse(TusTestClient.Header(rest, "Vault-File-Id"));
+
+        var fromA = await onA.DownloadAsync(fileId);
+        var fromB = await onB.DownloadAsync(fileId);
+        Assert.Equal(FilesTestClient.Sha256(bytes), FilesTestClient.Sha256(fromA));
+        Assert.Equal(FilesTestClient.Sha256(bytes), FilesTestClient.Sha256(fromB));
+        var listed = Assert.Single(await onA.ListAllAsync());
+        Assert.Equal((fileId, "moved.bin", (long)bytes.Length), (listed.Id, listed.Name, listed.Size));
+    }
+
+    /// <summary>
+    /// On a fresh data directory with both processes started together: neither may have made keys of
+    /// its own that the other does not know.
+    /// </summary>
+    [Fact]
+    public async Task TokensLinksAndSessions_IssuedByOneProcess_AreHonouredByTheOther()
+    {
+        await using var fresh = await ProcessPair.StartAsync();
+        using var alice = await VaultUser.RegisterAsync(fresh.A);
+
+        // Both processes sign their first token at the same moment, as two busy processes would.
+        var tokens = await Task.WhenAll(alice.TokenAsync(fresh.A), alice.TokenAsync(fresh.B));
+        using var aTokenOnB = VaultUser.WithToken(fresh.B, tokens[0]);
+        using var bTokenOnA = VaultUser.WithToken(fresh.A, tokens[1]);
+        using (var me = await aTokenOnB.GetAsync("api/me"))
+        {
+            Assert.True(me.StatusCode == HttpStatusCode.OK, $"A's token on B answered {(int)me.StatusCode}.");
+        }
+
+        using (var me = await bTokenOnA.GetAsync("api/me"))
+        {
+            Assert.True(me.StatusCode == HttpStatusCode.OK, $"B's token on A answered {(int)me.StatusCode}.");
+        }
+
+        var bytes = FilesTestClient.RandomBytes(50_000);
+        var onA = await alice.ApiOnAsync(fresh.A);
+        var file = await onA.UploadAsync("shared.bin", bytes);
+        using var link = await onA.PostAsJsonAsync($"api/files/{file.Id}/links", new { });
+        Assert.Equal(HttpStatusCode.Created, link.StatusCode);
+        using var linkJson = JsonDocument.Parse(await link.Content.ReadAsStringAsync());
+        var token = new Uri(linkJson.RootElement.GetProperty("url").GetString()!).AbsolutePath.TrimStart('/');
+        using (var visitor = fresh.B.CreateBrowserClient())
+        using (var download = await visitor.GetAsync(token + "/download"))
+        {
+            Assert.True(download.StatusCode == HttpStatusCode.OK, $"A's share link on B answered {(int)download.StatusCode}.");
+            Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
+        }
+
+        // Cookies do not depend on the port: one jar is one browser that met A and then B on the same host.
+        var cookies = new CookieContainer();
+        using var onBrowserA = fresh.A.CreateBrowserClient(cookies);
+        using var signedIn = await onBrowserA.SignInAsync(alice.UserName);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.NotEmpty(cookies.GetCookies(fresh.B.BaseAddress));
+
+        using var onBrowserB = fresh.B.CreateBrowserClient(cookies);
+        using var dashboard = await onBrowserB.GetAsync("/");
+        Assert.True(dashboard.StatusCode == HttpStatusCode.OK,
+            $"The session from A opened / on B with {(int)dashboard.StatusCode} {dashboard.Headers.Location}.");
+        Assert.Contains($"data-testid=\"nav-user\">{alice.UserName}<", await dashboard.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FileDeletedOnOneProcess_IsGoneOnTheOther()
+    {
+        using var alice = await VaultUser.RegisterAsync(A);
+        var onA = await alice.ApiOnAsync(A);
+        var onB = await alice.ApiOnAsync(B);
+        var kept = await onA.UploadAsync("kept.bin", FilesTestClient.RandomBytes(10_000));
+        var doomed = await onA.UploadAsync("doomed.bin", FilesTestClient.RandomBytes(10_000));
+        Assert.Equal(2, (await onB.ListAllAsync()).Count);
+        Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync($"api/files/{doomed.Id}/content")).StatusCode);
+
+        using var deleted = await onA.DeleteAsync($"api/files/{doomed.Id}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await onB.GetAsync($"api/files/{doomed.Id}/content")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await onB.GetAsync($"api/files/{doomed.Id}")).StatusCode);
+        Assert.Equal(kept.Id, Assert.Single(await onB.ListAllAsync()).Id);
+    }
+
+    [Fact]
+    public async Task UploadInProgressOnOneProcess_SurvivesTheStartUpSweepOfTheOther()
+    {
+        using var alice = await VaultUser.RegisterAsync(A);
+        var onA = await alice.ApiOnAsync(A);
+        // An old temp file of a write that no process runs: the sweep takes it, which tells the test it ran.
+        var canary = Path.Combine(pair.DataDirectory, "tmp", Guid.NewGuid().ToString("N") + ".upload");
+        await File.WriteAllBytesAsync(canary, new byte[100]);
+        File.SetLastWriteTimeUtc(canary, DateTime.UtcNow.AddDays(-2));
+
+        var bytes = FilesTestClient.RandomBytes(4 * MiB);
+        var restarted = new TaskCompletionSource();
+        // Trickles (16 KiB per 50 ms, well above Kestrel's minimum rate) after the first MiB until B has restarted.
+        var body = new HookedStream(bytes, position => position >= MiB && !restarted.Task.IsCompleted ? Task.Delay(50) : Task.CompletedTask);
+        var content = new StreamContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        var upload = onA.PostAsync(FilesTestClient.UploadPath("slow.bin"), content);
+        try
+        {
+            await WaitUntilAsync(() => body.Handed >= MiB + (256 * 1024), "the first MiB to be sent");
+            await pair.RestartBAsync();
+            await WaitUntilAsync(() => !File.Exists(canary), "the start-up sweep of the new B to remove an old temp file");
+            Assert.False(upload.IsCompleted, "The upload finished before B restarted; the test proved nothing.");
+        }
+        finally
+        {
+            restarted.TrySetResult();
+        }
+
+        using var response = await upload;
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"The upload on A answered {await A.DescribeAsync(response)}");
+        var file = (await response.Content.ReadFromJsonAsync<FileItem>())!;
+        Assert.Equal(FilesTestClient.Sha256(bytes), file.Sha256);
+        Assert.Equal(bytes, await onA.DownloadAsync(file.Id));
+        Assert.Equal(bytes, await (await alice.ApiOnAsync(B)).DownloadAsync(file.Id));
+    }
+
+    [Fact]
+    public async Task UnfinishedResumableUpload_ReservesItsDeclaredLengthAgainstTheQuota()
+    {
+        using var alice = await VaultUser.RegisterAsync(A);
+        var onA = await alice.ApiOnAsync(A);
+        var onB = await alice.ApiOnAsync(B);
+        var declared = 8 * MiB;
+        using var created = await onA.CreateRawAsync(declared, "big.bin");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var resumable = VaultApi.UploadPathOf(created);
+        using (var patched = await onA.PatchAsync(resumable, 0, FilesTestClient.RandomBytes(MiB)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, patched.StatusCode);
+        }
+
+        var other = FilesTestClient.RandomBytes(4 * MiB);
+        using (var refused = await onB.UploadRawAsync("other.bin", other))
+        {
+            Assert.True(refused.StatusCode == HttpStatusCode.InsufficientStorage,
+                $"4 MiB beside an unfinished 8 MiB upload, quota 10 MiB, answered {(int)refused.StatusCode}.");
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        }
+
+        using (var refusedCreation = await onB.CreateRawAsync(other.Length, "other.bin"))
+        {
+            Assert.Equal(HttpStatusCode.InsufficientStorage, refusedCreation.StatusCode);
+        }
+
+        Assert.Empty(await onA.ListAllAsync());
+
+        using (var terminated = await onB.TerminateAsync(resumable))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, terminated.StatusCode);
+        }
+
+        var stored = await onA.UploadAsync("other.bin", other);
+        Assert.Equal(FilesTestClient.Sha256(other), stored.Sha256);
+        Assert.Equal(other.Length, Assert.Single(await onB.ListAllAsync()).Size);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Gave up waiting for {what}.");
+            await Task.Delay(25);
+        }
+    }
+}

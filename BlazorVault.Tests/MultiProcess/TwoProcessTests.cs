@@ -82,56 +82,74 @@ public sealed class TwoProcessTests(ProcessPair pair) : IClassFixture<ProcessPai
         Assert.Equal((fileId, "moved.bin", (long)bytes.Length), (listed.Id, listed.Name, listed.Size));
     }
 
-    /// <summary>
-    /// On a fresh data directory with both processes started together: neither may have made keys of
-    /// its own that the other does not know.
-    /// </summary>
+    // The next three start a pair of their own on a fresh data directory, both processes at once, and
+    // use both at once: neither may have made keys of its own that the other does not know.
+
     [Fact]
-    public async Task TokensLinksAndSessions_IssuedByOneProcess_AreHonouredByTheOther()
+    public async Task ApiTokens_SignedByBothProcessesAtOnce_AreEachAcceptedByTheOther()
     {
         await using var fresh = await ProcessPair.StartAsync();
         using var alice = await VaultUser.RegisterAsync(fresh.A);
 
-        // Both processes sign their first token at the same moment, as two busy processes would.
         var tokens = await Task.WhenAll(alice.TokenAsync(fresh.A), alice.TokenAsync(fresh.B));
+
         using var aTokenOnB = VaultUser.WithToken(fresh.B, tokens[0]);
-        using var bTokenOnA = VaultUser.WithToken(fresh.A, tokens[1]);
         using (var me = await aTokenOnB.GetAsync("api/me"))
         {
-            Assert.True(me.StatusCode == HttpStatusCode.OK, $"A's token on B answered {(int)me.StatusCode}.");
+            Assert.True(me.StatusCode == HttpStatusCode.OK, $"A's token on B answered {await fresh.B.DescribeAsync(me)}");
         }
 
+        using var bTokenOnA = VaultUser.WithToken(fresh.A, tokens[1]);
         using (var me = await bTokenOnA.GetAsync("api/me"))
         {
-            Assert.True(me.StatusCode == HttpStatusCode.OK, $"B's token on A answered {(int)me.StatusCode}.");
+            Assert.True(me.StatusCode == HttpStatusCode.OK, $"B's token on A answered {await fresh.A.DescribeAsync(me)}");
         }
+    }
 
-        var bytes = FilesTestClient.RandomBytes(50_000);
+    [Fact]
+    public async Task ShareLinks_CreatedOnBothProcessesAtOnce_EachDownloadOnTheOther()
+    {
+        await using var fresh = await ProcessPair.StartAsync();
+        using var alice = await VaultUser.RegisterAsync(fresh.A);
         var onA = await alice.ApiOnAsync(fresh.A);
+        var onB = await alice.ApiOnAsync(fresh.B);
+        var bytes = FilesTestClient.RandomBytes(50_000);
         var file = await onA.UploadAsync("shared.bin", bytes);
-        using var link = await onA.PostAsJsonAsync($"api/files/{file.Id}/links", new { });
-        Assert.Equal(HttpStatusCode.Created, link.StatusCode);
-        using var linkJson = JsonDocument.Parse(await link.Content.ReadAsStringAsync());
-        var token = new Uri(linkJson.RootElement.GetProperty("url").GetString()!).AbsolutePath.TrimStart('/');
-        using (var visitor = fresh.B.CreateBrowserClient())
-        using (var download = await visitor.GetAsync(token + "/download"))
+
+        var links = await Task.WhenAll(CreateLinkAsync(onA, file.Id), CreateLinkAsync(onB, file.Id));
+
+        foreach (var (link, from, to) in new[] { (links[0], "A", fresh.B), (links[1], "B", fresh.A) })
         {
-            Assert.True(download.StatusCode == HttpStatusCode.OK, $"A's share link on B answered {(int)download.StatusCode}.");
+            using var visitor = to.CreateBrowserClient();
+            using var download = await visitor.GetAsync(link + "/download");
+            Assert.True(download.StatusCode == HttpStatusCode.OK, $"A link made on {from} answered on the other {await to.DescribeAsync(download)}");
             Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
         }
+    }
 
-        // Cookies do not depend on the port: one jar is one browser that met A and then B on the same host.
-        var cookies = new CookieContainer();
-        using var onBrowserA = fresh.A.CreateBrowserClient(cookies);
-        using var signedIn = await onBrowserA.SignInAsync(alice.UserName);
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.NotEmpty(cookies.GetCookies(fresh.B.BaseAddress));
+    [Fact]
+    public async Task SessionCookie_FromSigningInOnOneProcess_OpensTheDashboardOnTheOther()
+    {
+        await using var fresh = await ProcessPair.StartAsync();
+        using var alice = await VaultUser.RegisterAsync(fresh.A);
+        using var bob = await VaultUser.RegisterAsync(fresh.B);
 
-        using var onBrowserB = fresh.B.CreateBrowserClient(cookies);
-        using var dashboard = await onBrowserB.GetAsync("/");
-        Assert.True(dashboard.StatusCode == HttpStatusCode.OK,
-            $"The session from A opened / on B with {(int)dashboard.StatusCode} {dashboard.Headers.Location}.");
-        Assert.Contains($"data-testid=\"nav-user\">{alice.UserName}<", await dashboard.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Cookies do not depend on the port: one jar is one browser that meets both processes on the same host.
+        var aliceCookies = new CookieContainer();
+        var bobCookies = new CookieContainer();
+        using var aliceOnA = fresh.A.CreateBrowserClient(aliceCookies);
+        using var bobOnB = fresh.B.CreateBrowserClient(bobCookies);
+        var signIns = await Task.WhenAll(aliceOnA.SignInAsync(alice.UserName), bobOnB.SignInAsync(bob.UserName));
+        Assert.All(signIns, s => Assert.Equal(HttpStatusCode.Redirect, s.StatusCode));
+
+        foreach (var (cookies, user, to) in new[] { (aliceCookies, alice, fresh.B), (bobCookies, bob, fresh.A) })
+        {
+            using var browser = to.CreateBrowserClient(cookies);
+            using var dashboard = await browser.GetAsync("/");
+            Assert.True(dashboard.StatusCode == HttpStatusCode.OK,
+                $"{user.UserName}'s session opened / on the other process with {(int)dashboard.StatusCode} {dashboard.Headers.Location}{Environment.NewLine}{to.OutputTail()}");
+            Assert.Contains($"data-testid=\"nav-user\">{user.UserName}<", await dashboard.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -228,6 +246,15 @@ public sealed class TwoProcessTests(ProcessPair pair) : IClassFixture<ProcessPai
         var stored = await onA.UploadAsync("other.bin", other);
         Assert.Equal(FilesTestClient.Sha256(other), stored.Sha256);
         Assert.Equal(other.Length, Assert.Single(await onB.ListAllAsync()).Size);
+    }
+
+    /// <summary>A new share link's path (<c>s/&lt;token&gt;</c>), to be asked of any process.</summary>
+    private static async Task<string> CreateLinkAsync(HttpClient owner, Guid fileId)
+    {
+        using var response = await owner.PostAsJsonAsync($"api/files/{fileId}/links", new { });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"Creating a link on {owner.BaseAddress} answered {(int)response.StatusCode}.");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return new Uri(json.RootElement.GetProperty("url").GetString()!).AbsolutePath.TrimStart('/');
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)

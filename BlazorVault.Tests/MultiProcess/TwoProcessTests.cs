@@ -20,8 +20,17 @@ public sealed class TwoProcessTests(ProcessPair pair) : IClassFixture<ProcessPai
 
     private VaultProcess B => pair.B;
 
+    /// <summary>
+    /// 8 uploads of 2 MiB against a quota of 10 MiB, half to each process, all at once; four users at
+    /// the same time, so that commits near the limit meet on both processes more often.
+    /// </summary>
     [Fact]
     public async Task ParallelUploadsOnBothProcesses_NeverStoreMoreThanTheQuota()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => UploadEightAtOnceWithinTheQuotaAsync()));
+    }
+
+    private async Task UploadEightAtOnceWithinTheQuotaAsync()
     {
         using var alice = await VaultUser.RegisterAsync(A);
         var onA = await alice.ApiOnAsync(A);
@@ -30,19 +39,19 @@ public sealed class TwoProcessTests(ProcessPair pair) : IClassFixture<ProcessPai
 
         var responses = await Task.WhenAll(files.Select(async (bytes, i) =>
         {
-            var response = await (i % 2 == 0 ? onA : onB).UploadRawAsync($"part-{i}.bin", bytes);
+            using var response = await (i % 2 == 0 ? onA : onB).UploadRawAsync($"part-{i}.bin", bytes);
             return (Bytes: bytes, Status: response.StatusCode, MediaType: response.Content.Headers.ContentType?.MediaType,
                 Body: await response.Content.ReadAsStringAsync());
         }));
 
         Assert.All(responses, r => Assert.True(
             r.Status is HttpStatusCode.Created or HttpStatusCode.InsufficientStorage, $"An upload answered {(int)r.Status}: {r.Body}"));
-        var accepted = responses.Where(r => r.Status == HttpStatusCode.Created).ToList();
-        Assert.InRange(accepted.Count, 1, (int)(ProcessPair.QuotaBytes / (2 * MiB)));
         Assert.All(responses.Where(r => r.Status == HttpStatusCode.InsufficientStorage), r => Assert.Equal("application/problem+json", r.MediaType));
-
+        var accepted = responses.Where(r => r.Status == HttpStatusCode.Created).ToList();
         var listed = await onB.ListAllAsync();
-        Assert.True(listed.Sum(f => f.Size) <= ProcessPair.QuotaBytes, $"{listed.Sum(f => f.Size)} bytes stored against a quota of {ProcessPair.QuotaBytes}.");
+        Assert.True(listed.Sum(f => f.Size) <= ProcessPair.QuotaBytes,
+            $"{accepted.Count} uploads of 2 MiB answered 201 and {listed.Sum(f => f.Size)} bytes are stored against a quota of {ProcessPair.QuotaBytes}.");
+        Assert.NotEmpty(accepted);
         Assert.Equal(accepted.Count * 2L * MiB, listed.Sum(f => f.Size));
         Assert.Equal(
             accepted.Select(r => FilesTestClient.Sha256(r.Bytes)).Order(),

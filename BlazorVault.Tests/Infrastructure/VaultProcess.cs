@@ -18,6 +18,7 @@ public sealed partial class VaultProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
 
     private VaultProcess(string dataDirectory, IDictionary<string, string?>? settings)
     {
@@ -148,6 +149,11 @@ public sealed partial class VaultProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             await KillAsync();

@@ -89,6 +89,52 @@ public sealed class TwoProcessTests(ProcessPair pair) : IClassFixture<ProcessPai
         Assert.Equal(FilesTestClient.Sha256(bytes), FilesTestClient.Sha256(fromB));
         var listed = Assert.Single(await onA.ListAllAsync());
         Assert.Equal((fileId, "moved.bin", (long)bytes.Length), (listed.Id, listed.Name, listed.Size));
+
+        // A, which saw the first half, must not keep its own stale idea of the upload either.
+        using var head = await onA.HeadAsync(upload);
+        Assert.True(head.StatusCode == HttpStatusCode.OK, $"HEAD on A after B finished answered {await A.DescribeAsync(head)}");
+        Assert.True(TusTestClient.Header(head, "Upload-Offset") == bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            $"HEAD on A after B finished says Upload-Offset {TusTestClient.Header(head, "Upload-Offset")} of {bytes.Length}.");
+        Assert.Equal(fileId.ToString(), TusTestClient.Header(head, "Vault-File-Id"));
+    }
+
+    [Fact]
+    public async Task ResumableUpload_FinishedOnOneProcess_IsNotStoredAgainThroughTheOther()
+    {
+        using var alice = await VaultUser.RegisterAsync(A);
+        var onA = await alice.ApiOnAsync(A);
+        var onB = await alice.ApiOnAsync(B);
+        var bytes = FilesTestClient.RandomBytes(2 * MiB);
+        var half = bytes.Length / 2;
+        using var created = await onA.CreateRawAsync(bytes.Length, "once.bin");
+        var upload = VaultApi.UploadPathOf(created);
+        using (var first = await onA.PatchAsync(upload, 0, bytes[..half]))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+        }
+
+        string fileId;
+        using (var finished = await onB.PatchAsync(upload, half, new ByteArrayContent(bytes, half, bytes.Length - half)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, finished.StatusCode);
+            fileId = TusTestClient.Header(finished, "Vault-File-Id");
+        }
+
+        // A client whose answer from B was lost asks A where to go on from, and sends the rest again.
+        var offset = await onA.OffsetAsync(upload);
+        if (offset is { } from && from < bytes.Length)
+        {
+            using var again = await onA.PatchAsync(upload, from, new ByteArrayContent(bytes, (int)from, bytes.Length - (int)from));
+            // A tus answer: the same file again, the true offset, or gone; not a server error.
+            Assert.True(
+                again.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict
+                    || (again.StatusCode == HttpStatusCode.NoContent && TusTestClient.Header(again, "Vault-File-Id") == fileId),
+                $"A's HEAD said offset {from} of {bytes.Length} after B finished; the PATCH of the rest answered {await A.DescribeAsync(again)}");
+        }
+
+        var listed = await onB.ListAllAsync();
+        Assert.True(listed.Count == 1, $"One upload is stored {listed.Count} times (A's HEAD said offset {offset?.ToString() ?? "404"} of {bytes.Length}).");
+        Assert.Equal(FilesTestClient.Sha256(bytes), listed[0].Sha256);
     }
 
     // The next three start a pair of their own on a fresh data directory, both processes at once, and

@@ -222,7 +222,8 @@ public sealed class FileUploadLimitTests(FileUploadLimitTests.LimitedVaultApp sh
     private List<string> TempFiles() =>
     [
         .. Directory.EnumerateFiles(Path.Combine(_app.DataDirectory, "tmp"), "*", SearchOption.AllDirectories)
-            .Where(path => !path.Contains(Path.DirectorySeparatorChar + "resumable" + Path.DirectorySeparatorChar, StringComparison.Ordinal)),
+            .Where(path => !path.Contains(Path.DirectorySeparatorChar + "resumable" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                && Path.GetFileName(path) != ".alive"),
     ];
 
     private static async Task<bool> EventuallyAsync(Func<bool> condition)

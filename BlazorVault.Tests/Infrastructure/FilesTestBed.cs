@@ -83,7 +83,8 @@ public sealed class FilesTestBed : IAsyncDisposable
 
     public string[] BlobFiles() => FilesUnder("blobs");
 
-    public string[] TempFiles() => FilesUnder("tmp");
+    /// <summary>Scratch files of writes, without the instance's own liveness lock file.</summary>
+    public string[] TempFiles() => [.. FilesUnder("tmp").Where(path => Path.GetFileName(path) != ".alive")];
 
     private string[] FilesUnder(string folder)
     {

@@ -9,12 +9,21 @@ namespace BlazorVault.Storage;
 /// instance's own scratch folder <c>tmp/&lt;instance id&gt;/</c> on the same file system, so that the
 /// final rename is atomic and no other process's sweep touches a write in flight.
 /// </summary>
-public sealed class FileSystemBlobStore : IBlobStore, IPhysicalBlobFiles, IStorageCapacity
+/// <remarks>
+/// An instance holds an exclusive lock on <c>tmp/&lt;id&gt;/.alive</c> for as long as it runs; the kernel
+/// drops it when the process dies, even by kill -9. The scratch sweep removes a folder whose instance
+/// lease has run out, or whose lock it can take (a crashed process on this machine, before its lease ends).
+/// </remarks>
+public sealed class FileSystemBlobStore : IBlobStore, IPhysicalBlobFiles, IStorageCapacity, IDisposable
 {
+    private const string AliveFile = ".alive";
+
     private readonly string _blobRoot;
     private readonly string _tempRoot;
     private readonly string _scratch;
     private readonly ILogger<FileSystemBlobStore> _logger;
+    private readonly Lock _aliveGate = new();
+    private FileStream? _alive;
 
     public FileSystemBlobStore(VaultPaths paths, InstanceIdentity instance, ILogger<FileSystemBlobStore> logger)
     {
@@ -31,8 +40,7 @@ public sealed class FileSystemBlobStore : IBlobStore, IPhysicalBlobFiles, IStora
     public async Task<StagedContent> StageAsync(Stream content, long maxBytes, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        // Created on every write: a sweep that took this instance for dead must not break the next upload.
-        Directory.CreateDirectory(_scratch);
+        EnsureScratch();
         var temp = Path.Combine(_scratch, Guid.NewGuid().ToString("N") + ".upload");
         try
         {
@@ -105,7 +113,8 @@ public sealed class FileSystemBlobStore : IBlobStore, IPhysicalBlobFiles, IStora
         foreach (var directory in Directory.EnumerateDirectories(_tempRoot))
         {
             var name = Path.GetFileName(directory);
-            if (name == FileSystemResumableStaging.FolderName || liveInstances.Contains(name))
+            if (name == FileSystemResumableStaging.FolderName || directory == _scratch
+                || (liveInstances.Contains(name) && IsLocked(Path.Combine(directory, AliveFile))))
             {
                 continue;
             }
@@ -132,6 +141,50 @@ public sealed class FileSystemBlobStore : IBlobStore, IPhysicalBlobFiles, IStora
         }
 
         return Task.FromResult(removed);
+    }
+
+    public void Dispose()
+    {
+        lock (_aliveGate)
+        {
+            _alive?.Dispose();
+            _alive = null;
+        }
+    }
+
+    /// <summary>This instance's scratch folder and its lock, made again if a sweep took this instance for dead.</summary>
+    private void EnsureScratch()
+    {
+        var lockPath = Path.Combine(_scratch, AliveFile);
+        lock (_aliveGate)
+        {
+            if (_alive is not null && File.Exists(lockPath))
+            {
+                return;
+            }
+
+            _alive?.Dispose();
+            Directory.CreateDirectory(_scratch);
+            _alive = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+    }
+
+    /// <summary>Whether a running process holds the lock; a folder without one (an older version's) counts as held.</summary>
+    private static bool IsLocked(string lockPath)
+    {
+        try
+        {
+            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (FileNotFoundException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
     }
 
     /// <summary>Moves a complete, fsynced file to its content address; identical content there already wins.</summary>

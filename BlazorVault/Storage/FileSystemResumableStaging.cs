@@ -99,6 +99,7 @@ public sealed class FileSystemResumableStaging : IResumableStaging
     {
         // Covers exactly the first Length bytes; null when they must be hashed again.
         private IncrementalHash? _hash = hash;
+        private HashingWriter? _writing;
 
         public string Id { get; } = id;
 
@@ -110,16 +111,28 @@ public sealed class FileSystemResumableStaging : IResumableStaging
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
             file.Position = Length;
             await using var writer = new HashingWriter(file, path);
+            Volatile.Write(ref _writing, writer);
             try
             {
                 await writer.CopyAsync(content, maxLength, running, chunkHash, null, cancellationToken);
             }
             finally
             {
+                Volatile.Write(ref _writing, null);
                 // The offset we report must survive a crash, also when the client went away mid-request.
                 Length = writer.Length;
                 await writer.FlushAsync();
             }
+        }
+
+        public async Task<long> SyncAsync(CancellationToken cancellationToken)
+        {
+            // Taken before the fsync: every byte counted in it was written before the fsync began.
+            var length = Volatile.Read(ref _writing)?.Length ?? Length;
+            // fsync is per file, not per handle: a second handle makes the writer's bytes durable.
+            await using var handle = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            await Task.Run(() => handle.Flush(flushToDisk: true), cancellationToken);
+            return length;
         }
 
         public Task TruncateAsync(long length, CancellationToken cancellationToken)

@@ -24,7 +24,14 @@ internal sealed class HashingWriter : IAsyncDisposable
         Length = file.Position;
     }
 
-    public long Length { get; private set; }
+    private long _length;
+
+    /// <summary>Bytes in the file so far; may be read from another thread while a copy runs.</summary>
+    public long Length
+    {
+        get => Volatile.Read(ref _length);
+        private set => Volatile.Write(ref _length, value);
+    }
 
     /// <summary>
     /// Copies <paramref name="source"/> to its end, stopping with <see cref="BlobTooLargeException"/> before

@@ -45,6 +45,12 @@ public interface IResumableBlob : IAsyncDisposable
     /// </summary>
     Task AppendAsync(Stream content, long maxLength, IncrementalHash? chunkHash, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes what an append in progress has written so far durable and returns that length: the
+    /// progress a long request may record while it still streams. Safe to call beside <see cref="AppendAsync"/>.
+    /// </summary>
+    Task<long> SyncAsync(CancellationToken cancellationToken);
+
     /// <summary>Drops staged bytes after <paramref name="length"/> (a refused request's bytes).</summary>
     Task TruncateAsync(long length, CancellationToken cancellationToken);
 

@@ -24,12 +24,19 @@ public sealed class TusUploadService(
     TimeProvider clock,
     ILogger<TusUploadService> logger)
 {
-    // A client that lost its connection resumes at once while the server may still be finishing the old request.
-    private static readonly TimeSpan BusyWait = TimeSpan.FromSeconds(5);
+    // A client that lost its connection resumes at once while the server may still be finishing the old
+    // request, or the process that held the upload died: a little longer than a lease that is not renewed.
+    private static readonly TimeSpan BusyWait = TimeSpan.FromSeconds(12);
     private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>How long a request's lease lasts unless renewed; renewed every third of it while the body streams.</summary>
-    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+    /// <summary>How long a request's lease lasts unless renewed.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often a request that is streaming renews its lease and records the bytes made durable so far,
+    /// so that HEAD on any process shows progress and a crash mid-request keeps what arrived.
+    /// </summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
 
     private TimeSpan Expiry => uploadOptions.Value.Expiry;
 
@@ -112,12 +119,13 @@ public sealed class TusUploadService(
                 break;
             }
 
-            if (waited >= BusyWait)
+            if (waited >= BusyWait || record.LeaseUntil - clock.GetUtcNow() > BusyWait - waited)
             {
+                // Held by a live request (or for longer than we would wait): the client retries later.
                 return new TusPatch.Busy();
             }
 
-            await Task.Delay(BusyPoll, clock, cancellationToken);
+            await Task.Delay(BusyPoll, cancellationToken);
             waited += BusyPoll;
         }
 
@@ -151,12 +159,12 @@ public sealed class TusUploadService(
                 return TusTermination.Terminated;
             }
 
-            if (waited >= BusyWait)
+            if (waited >= BusyWait || record.LeaseUntil - clock.GetUtcNow() > BusyWait - waited)
             {
                 return TusTermination.Busy;
             }
 
-            await Task.Delay(BusyPoll, clock, cancellationToken);
+            await Task.Delay(BusyPoll, cancellationToken);
         }
     }
 
@@ -248,7 +256,8 @@ public sealed class TusUploadService(
 
         await using (blob)
         {
-            await using var keeper = new LeaseKeeper(this, id, lease, cancellationToken);
+            // With a checksum nothing of the request counts before its end, so its progress is not recorded.
+            await using var keeper = new LeaseKeeper(this, id, lease, checksum is null ? blob : null, cancellationToken);
             using var chunkHash = checksum is null ? null : IncrementalHash.CreateHash(checksum.Algorithm);
             try
             {
@@ -256,7 +265,9 @@ public sealed class TusUploadService(
             }
             catch (Exception e) when (e is BlobTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
             {
+                await keeper.DisposeAsync();
                 await blob.TruncateAsync(offset, CancellationToken.None);
+                await RecordOffsetAsync(id, lease, offset, stamp: null);
                 return new TusPatch.TooLong(record.Length);
             }
             catch (OperationCanceledException) when (keeper.Lost && !cancellationToken.IsCancellationRequested)
@@ -270,6 +281,8 @@ public sealed class TusUploadService(
                 throw;
             }
 
+            // The body is in: nothing more to renew while the request ends (completing moves the staged file away).
+            await keeper.DisposeAsync();
             if (checksum is not null && !CryptographicOperations.FixedTimeEquals(chunkHash!.GetHashAndReset(), checksum.Digest))
             {
                 await blob.TruncateAsync(offset, CancellationToken.None);
@@ -324,13 +337,21 @@ public sealed class TusUploadService(
             .ExecuteUpdateAsync(set => set.SetProperty(u => u.LeaseHolder, lease).SetProperty(u => u.LeaseUntil, until), cancellationToken) == 1;
     }
 
-    private async Task<bool> RenewLeaseAsync(string id, string lease, CancellationToken cancellationToken)
+    /// <summary>Extends our lease; with <paramref name="durable"/>, also records that many bytes as received (never lowering the offset).</summary>
+    private async Task<bool> RenewLeaseAsync(string id, string lease, long? durable, CancellationToken cancellationToken)
     {
         var until = clock.GetUtcNow() + LeaseDuration;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Uploads
-            .Where(u => u.Id == id && u.LeaseHolder == lease)
-            .ExecuteUpdateAsync(set => set.SetProperty(u => u.LeaseUntil, until), cancellationToken) == 1;
+        var ours = db.Uploads.Where(u => u.Id == id && u.LeaseHolder == lease);
+        return durable is { } length
+            ? await ours.ExecuteUpdateAsync(
+                set => set
+                    .SetProperty(u => u.LeaseUntil, until)
+                    .SetProperty(u => u.Offset, u => u.Offset < length ? length : u.Offset)
+                    // The cached hash belongs to the request's end, not to this point.
+                    .SetProperty(u => u.OffsetStamp, (string?)null),
+                cancellationToken) == 1
+            : await ours.ExecuteUpdateAsync(set => set.SetProperty(u => u.LeaseUntil, until), cancellationToken) == 1;
     }
 
     /// <summary>Records the acknowledged offset (and pushes the expiry out) while our lease holds.</summary>
@@ -397,10 +418,13 @@ public sealed class TusUploadService(
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
 
-        public LeaseKeeper(TusUploadService service, string id, string lease, CancellationToken requestAborted)
+        private int _disposed;
+
+        /// <param name="progress">The blob whose durable progress to record as the lease is renewed; null to record none.</param>
+        public LeaseKeeper(TusUploadService service, string id, string lease, IResumableBlob? progress, CancellationToken requestAborted)
         {
             _lost = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-            _loop = RenewAsync(service, id, lease);
+            _loop = RenewAsync(service, id, lease, progress);
         }
 
         public CancellationToken Token => _lost.Token;
@@ -409,6 +433,11 @@ public sealed class TusUploadService(
 
         public async ValueTask DisposeAsync()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
             await _stop.CancelAsync();
             // The loop only awaits a delay or a short update, and ends once stopped.
             await _loop;
@@ -416,14 +445,15 @@ public sealed class TusUploadService(
             _lost.Dispose();
         }
 
-        private async Task RenewAsync(TusUploadService service, string id, string lease)
+        private async Task RenewAsync(TusUploadService service, string id, string lease, IResumableBlob? progress)
         {
             try
             {
                 while (true)
                 {
-                    await Task.Delay(LeaseDuration / 3, service.Clock, _stop.Token);
-                    if (!await service.RenewLeaseAsync(id, lease, _stop.Token))
+                    await Task.Delay(ProgressInterval, service.Clock, _stop.Token);
+                    long? durable = progress is null ? null : await progress.SyncAsync(_stop.Token);
+                    if (!await service.RenewLeaseAsync(id, lease, durable, _stop.Token))
                     {
                         service.Logger.LogWarning("Upload {UploadId} lost its lease mid-request; the request stops", id);
                         Lost = true;

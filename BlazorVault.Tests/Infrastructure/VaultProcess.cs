@@ -52,6 +52,8 @@ public sealed partial class VaultProcess : IAsyncDisposable
             // Fast hashes: the tests are about behaviour, bench/ is about cost.
             ["Vault__Passwords__BcryptWorkFactor"] = "4",
             ["Vault__RateLimits__AuthPermitsPerMinute"] = "1000",
+            // Tests are about behaviour, not about how full the machine's disk happens to be.
+            ["Vault__Storage__MinFreeBytes"] = "0",
             ["Logging__LogLevel__Default"] = "Warning",
             // "Now listening on:" is how the test learns the port.
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
@@ -128,6 +130,37 @@ public sealed partial class VaultProcess : IAsyncDisposable
         };
 
     /// <summary>kill -9: no shutdown hooks, no flushing; waits until the process is gone.</summary>
+    /// <summary>
+    /// Runs the app's consistency check (<c>BlazorVault.dll check</c>) on <paramref name="dataDirectory"/>
+    /// as an operator would, with no app running there; returns its exit code and output.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunCheckAsync(string dataDirectory, bool repair = false)
+    {
+        var start = new ProcessStartInfo(DotnetHost.Value)
+        {
+            WorkingDirectory = AppDirectory.Value,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppDirectory.Value, "BlazorVault.dll"));
+        start.ArgumentList.Add("check");
+        if (repair)
+        {
+            start.ArgumentList.Add("--repair");
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Vault__DataDirectory"] = dataDirectory;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, (await output + await error).Trim());
+    }
+
     public async Task KillAsync()
     {
         if (!_process.HasExited)

@@ -31,11 +31,17 @@ public sealed class CrashSite : IAsyncDisposable
         }
     }
 
-    /// <summary>kill -9, then a new process on the same directory.</summary>
+    /// <summary>
+    /// kill -9; then, with nothing running, the app's consistency check must find every blob's reference
+    /// count equal to the file rows that use it, every user's usage equal to their files and unfinished
+    /// uploads, and every file's bytes there; then a new process on the same directory.
+    /// </summary>
     public async Task KillAndRestartAsync()
     {
         await App.KillAsync();
         await App.DisposeAsync();
+        var (exitCode, output) = await VaultProcess.RunCheckAsync(DataDirectory);
+        Assert.True(exitCode == 0 && output.EndsWith("consistent", StringComparison.Ordinal), $"After the kill the check says ({exitCode}): {output}");
         await StartAppAsync();
     }
 

@@ -81,6 +81,44 @@ public sealed class CrashTests
     }
 
     [Fact]
+    public async Task KillDuringTheStartUpSweep_LosesNoFileAndTheNextSweepFinishesTheJob()
+    {
+        // Thousands of blob files no row knows (a crash of an older version): the start-up sweep is busy removing them.
+        const int Orphans = 3000;
+        await using var site = await CrashSite.StartAsync(directory =>
+        {
+            for (var i = 0; i < Orphans; i++)
+            {
+                var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i)));
+                var folder = Directory.CreateDirectory(Path.Combine(directory, "blobs", sha256[..2], sha256[2..4])).FullName;
+                File.WriteAllBytes(Path.Combine(folder, sha256), BitConverter.GetBytes(i));
+            }
+        });
+        using var alice = await VaultUser.RegisterAsync(site.App);
+        var token = await alice.TokenAsync(site.App);
+        var bytes = FilesTestClient.RandomBytes(70_000);
+        using (var api = VaultUser.WithToken(site.App, token))
+        {
+            await api.UploadAsync("kept.bin", bytes);
+        }
+
+        // The check inside runs right after the kill, whatever the sweep had done by then.
+        await site.KillAndRestartAsync();
+
+        var blobs = Path.Combine(site.DataDirectory, "blobs");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Directory.GetFiles(blobs, "*", SearchOption.AllDirectories).Length > 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{Directory.GetFiles(blobs, "*", SearchOption.AllDirectories).Length - 1} orphans are left after the second sweep.");
+            await Task.Delay(200);
+        }
+
+        using var after = VaultUser.WithToken(site.App, token);
+        var kept = Assert.Single(await after.AssertEveryListedFileDownloadsIntactAsync());
+        Assert.Equal(FilesTestClient.Sha256(bytes), kept.Sha256);
+    }
+
+    [Fact]
     public async Task KillDuringAResumablePatch_LeavesAnUploadThatResumesFromItsOffsetToTheRightBytes()
     {
         await using var site = await CrashSite.StartAsync();

@@ -144,13 +144,8 @@ internal static class FileEndpoints
                 return await UploadMultipartAsync(files, owner, name, mediaType, request.Body, aborted);
             }
 
-            // Refuse before reading: no point receiving gigabytes only to throw them away.
-            if (await files.AdmitAsync(owner, name, request.ContentLength, aborted) is Admission.Refused refused)
-            {
-                return UploadRefusals.ToProblem(refused.Reason);
-            }
-
-            return ToHttpResult(await files.UploadAsync(owner, name, request.ContentType, request.Body, cancellationToken: aborted));
+            // The declared length is admitted before the body is read: no point receiving gigabytes only to throw them away.
+            return ToHttpResult(await files.UploadAsync(owner, name, request.ContentType, request.Body, cancellationToken: aborted, declaredBytes: request.ContentLength));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

@@ -62,10 +62,11 @@ public sealed class FileService(
 
     public async Task<UploadResult> UploadAsync(
         string ownerId, string? name, string? contentType, Stream content,
-        IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<long>? progress = null, CancellationToken cancellationToken = default, long? declaredBytes = null)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var admission = await AdmitAsync(ownerId, name, declaredBytes: null, cancellationToken);
+        // With a declared size (a Content-Length) a refusal comes before a byte of the content is read.
+        var admission = await AdmitAsync(ownerId, name, declaredBytes, cancellationToken);
         if (admission is Admission.Refused refused)
         {
             return refused.Reason;

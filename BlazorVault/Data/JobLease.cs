@@ -41,6 +41,13 @@ public sealed class JobLeases(IDbContextFactory<VaultDbContext> dbFactory, TimeP
         await db.Leases.Where(l => l.Name == name && l.Holder == holder).ExecuteDeleteAsync(CancellationToken.None);
     }
 
+    /// <summary>When the lease runs out unless renewed; null when nobody holds it.</summary>
+    public async Task<DateTimeOffset?> ExpiresAtAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Leases.Where(l => l.Name == name).Select(l => (DateTimeOffset?)l.ExpiresAt).SingleOrDefaultAsync(cancellationToken);
+    }
+
     /// <summary>The holders of unexpired leases whose names start with <paramref name="prefix"/>, without it.</summary>
     public async Task<IReadOnlySet<string>> LiveAsync(string prefix, CancellationToken cancellationToken)
     {

@@ -16,8 +16,11 @@ public abstract class LeasedJob(JobLeases leases, InstanceIdentity instance, Tim
 
     protected abstract TimeSpan Interval { get; }
 
-    /// <summary>How long one round may hold the lease before another instance may take over.</summary>
-    protected virtual TimeSpan LeaseDuration => TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long the lease lasts unless renewed: a round renews it every third of this while it runs, so a
+    /// holder that dies (kill -9, power cut) lets another instance take over within this time.
+    /// </summary>
+    protected virtual TimeSpan LeaseDuration => TimeSpan.FromSeconds(30);
 
     /// <summary>One round of the job; returns a short description of what it did, or null when there was nothing to do.</summary>
     protected abstract Task<string?> RunOnceAsync(CancellationToken cancellationToken);
@@ -25,14 +28,18 @@ public abstract class LeasedJob(JobLeases leases, InstanceIdentity instance, Tim
     /// <summary>Runs one round now if the lease is free (tests, and operators through the maintenance command).</summary>
     public async Task<bool> TryRunAsync(CancellationToken cancellationToken)
     {
-        if (!await leases.TryAcquireAsync("job:" + Name, instance.Id, LeaseDuration, cancellationToken))
+        var name = "job:" + Name;
+        if (!await leases.TryAcquireAsync(name, instance.Id, LeaseDuration, cancellationToken))
         {
             return false;
         }
 
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopRenewing = new CancellationTokenSource();
+        var renewing = KeepLeaseAsync(name, lost, stopRenewing.Token);
         try
         {
-            if (await RunOnceAsync(cancellationToken) is { } done)
+            if (await RunOnceAsync(lost.Token) is { } done)
             {
                 logger.LogInformation("{Job}: {Done}", Name, done);
             }
@@ -41,15 +48,43 @@ public abstract class LeasedJob(JobLeases leases, InstanceIdentity instance, Tim
         }
         finally
         {
+            await stopRenewing.CancelAsync();
+            await renewing;
             try
             {
-                await leases.ReleaseAsync("job:" + Name, instance.Id);
+                await leases.ReleaseAsync(name, instance.Id);
             }
             catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException or InvalidOperationException)
             {
                 // Shutting down: the lease runs out by itself.
                 logger.LogDebug(e, "{Job} could not release its lease", Name);
             }
+        }
+    }
+
+    private async Task KeepLeaseAsync(string name, CancellationTokenSource lost, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(LeaseDuration / 3, clock, stop);
+                if (!await leases.TryAcquireAsync(name, instance.Id, LeaseDuration, stop))
+                {
+                    // Another instance took it over (this one stalled past the lease): stop rather than run twice.
+                    logger.LogWarning("{Job} lost its lease mid-round; the round stops", Name);
+                    await lost.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "{Job} could not renew its lease; the round stops", Name);
+            await lost.CancelAsync();
         }
     }
 
@@ -62,7 +97,7 @@ public abstract class LeasedJob(JobLeases leases, InstanceIdentity instance, Tim
         {
             try
             {
-                await TryRunAsync(stoppingToken);
+                await RunOrWaitForHolderAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -70,6 +105,35 @@ public abstract class LeasedJob(JobLeases leases, InstanceIdentity instance, Tim
             }
         }
         while (await WaitAsync(timer, stoppingToken));
+    }
+
+    /// <summary>
+    /// Runs a round, or, while another holder has the lease, waits for its lease to end: a holder that
+    /// finishes removes the lease (its round counts for this one too); a holder that died leaves it to run
+    /// out, and this instance takes the round over.
+    /// </summary>
+    private async Task RunOrWaitForHolderAsync(CancellationToken stoppingToken)
+    {
+        if (await TryRunAsync(stoppingToken))
+        {
+            return;
+        }
+
+        while (await leases.ExpiresAtAsync("job:" + Name, stoppingToken) is { } expires)
+        {
+            var wait = expires - clock.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(500), clock, stoppingToken);
+                continue;
+            }
+
+            // Run out, never released: its holder died mid-round.
+            if (await TryRunAsync(stoppingToken))
+            {
+                return;
+            }
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)

@@ -9,8 +9,30 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BlazorVault.Data;
 
-public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : IdentityDbContext<VaultUser>(options), IDataProtectionKeyContext
+/// <summary>
+/// The app's database. This type is bound to SQLite and its migrations (Data/Migrations);
+/// <see cref="PostgreSqlVaultDbContext"/> is the same model bound to PostgreSQL and its own migrations.
+/// The app asks for this type only: on PostgreSQL the factory hands out the derived one.
+/// </summary>
+public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyContext
 {
+    /// <summary>
+    /// A case-insensitive collation for ordering names: SQLite's built-in NOCASE, and on PostgreSQL an
+    /// ICU collation of the same (quoted) name that <see cref="PostgreSqlVaultDbContext"/> creates.
+    /// </summary>
+    public const string CaseInsensitiveCollation = "NOCASE";
+
+    public VaultDbContext(DbContextOptions<VaultDbContext> options)
+        : base(options)
+    {
+    }
+
+    // For provider-bound subclasses, whose options carry their own type.
+    protected VaultDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<StoredFile> Files => Set<StoredFile>();
 
     public DbSet<ShareLink> ShareLinks => Set<ShareLink>();

@@ -135,7 +135,8 @@ public sealed class FileService(
                 ContentType = FileNames.ContentTypeFor(cleanName, contentType),
                 Size = staged.Length,
                 Sha256 = staged.Sha256,
-                CreatedAt = clock.GetUtcNow(),
+                // PostgreSQL keeps microseconds: the answer to the upload must equal what a later read returns.
+                CreatedAt = TruncateToMicroseconds(clock.GetUtcNow()),
             };
 
             await ledger.MarkPendingAsync(staged.Sha256, staged.Length, cancellationToken);
@@ -188,14 +189,17 @@ public sealed class FileService(
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var pattern = "%" + EscapeLike(query.Search.Trim()) + "%";
-            files = files.Where(f => EF.Functions.Like(f.Name, pattern, "\\"));
+            // Case-insensitive on both: SQLite's LIKE is (for ASCII), PostgreSQL's is not.
+            files = db.Database.IsNpgsql()
+                ? files.Where(f => EF.Functions.ILike(f.Name, pattern, "\\"))
+                : files.Where(f => EF.Functions.Like(f.Name, pattern, "\\"));
         }
 
         var total = await files.CountAsync(cancellationToken);
         var ordered = (query.SortBy, query.Descending) switch
         {
-            (FileSortColumn.Name, false) => files.OrderBy(f => EF.Functions.Collate(f.Name, "NOCASE")).ThenBy(f => f.Id),
-            (FileSortColumn.Name, true) => files.OrderByDescending(f => EF.Functions.Collate(f.Name, "NOCASE")).ThenByDescending(f => f.Id),
+            (FileSortColumn.Name, false) => files.OrderBy(f => EF.Functions.Collate(f.Name, VaultDbContext.CaseInsensitiveCollation)).ThenBy(f => f.Id),
+            (FileSortColumn.Name, true) => files.OrderByDescending(f => EF.Functions.Collate(f.Name, VaultDbContext.CaseInsensitiveCollation)).ThenByDescending(f => f.Id),
             (FileSortColumn.Size, false) => files.OrderBy(f => f.Size).ThenBy(f => f.Id),
             (FileSortColumn.Size, true) => files.OrderByDescending(f => f.Size).ThenByDescending(f => f.Id),
             (_, false) => files.OrderBy(f => f.Id),
@@ -305,6 +309,9 @@ public sealed class FileService(
 
         return Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(next));
     }
+
+    private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset time) =>
+        time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
 
     private FileContent ContentOf(FileItem file) =>
         new(file, (blobs as IPhysicalBlobFiles)?.GetPhysicalPath(file.Sha256), cancellationToken => blobs.OpenReadAsync(file.Sha256, cancellationToken));

@@ -6,7 +6,7 @@ using BlazorVault.Files;
 
 namespace BlazorVault.Tests.Files;
 
-public sealed class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
+public abstract class FileApiTests(SharedVaultApp shared)
 {
     private readonly Infrastructure.VaultApp _app = shared.App;
 
@@ -322,4 +322,8 @@ public sealed class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVa
         Assert.True(files.GetProperty("get").GetProperty("security")[0].TryGetProperty("Bearer", out _));
         Assert.False(paths.GetProperty("/api/token").GetProperty("post").TryGetProperty("security", out _));
     }
+
+    public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : FileApiTests(shared), IClassFixture<SharedVaultApp.Sqlite>;
+
+    public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : FileApiTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }

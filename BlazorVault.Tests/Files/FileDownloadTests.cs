@@ -4,7 +4,7 @@ using BlazorVault.Files;
 
 namespace BlazorVault.Tests.Files;
 
-public sealed class FileDownloadTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
+public abstract class FileDownloadTests(SharedVaultApp shared)
 {
     private static readonly byte[] Hundred = [.. Enumerable.Range(0, 100).Select(i => (byte)i)];
 
@@ -181,4 +181,8 @@ public sealed class FileDownloadTests(SharedVaultApp shared) : IClassFixture<Sha
 
     private static HttpClient ClientFor(FilesTestClient user, string route) =>
         route.StartsWith("api/", StringComparison.Ordinal) ? user.Api : user.Browser;
+
+    public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : FileDownloadTests(shared), IClassFixture<SharedVaultApp.Sqlite>;
+
+    public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : FileDownloadTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
+using BlazorVault.Data;
 using BlazorVault.Files;
 using BlazorVault.Tests.Infrastructure;
 
@@ -128,10 +129,10 @@ public sealed class GeneratedStream(long length, Func<long, Task>? beforeRead = 
     }
 }
 
-/// <summary>One <see cref="VaultApp"/> shared by a test class whose tests each use their own users.</summary>
-public sealed class SharedVaultApp : IAsyncDisposable
+/// <summary>One <see cref="VaultApp"/> with the default settings, shared by a test class whose tests each use their own users.</summary>
+public abstract class SharedVaultApp(DatabaseProvider provider) : VaultAppFixture(provider)
 {
-    public VaultApp App { get; } = new();
+    public sealed class Sqlite() : SharedVaultApp(DatabaseProvider.Sqlite);
 
-    public ValueTask DisposeAsync() => App.DisposeAsync();
+    public sealed class PostgreSql() : SharedVaultApp(DatabaseProvider.PostgreSql);
 }

@@ -6,7 +6,7 @@ using BlazorVault.Tests.Infrastructure;
 
 namespace BlazorVault.Tests.Sharing;
 
-public sealed class ShareLinkHttpTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
+public abstract class ShareLinkHttpTests(SharedVaultApp shared)
 {
     private VaultApp App => shared.App;
 
@@ -196,6 +196,10 @@ public sealed class ShareLinkHttpTests(SharedVaultApp shared) : IClassFixture<Sh
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"s/{apiToken}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"s/{apiToken}/download")).StatusCode);
     }
+
+    public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : ShareLinkHttpTests(shared), IClassFixture<SharedVaultApp.Sqlite>;
+
+    public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : ShareLinkHttpTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }
 
 public sealed class ShareLinkRestartTests

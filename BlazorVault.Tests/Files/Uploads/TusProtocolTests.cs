@@ -1,13 +1,14 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using BlazorVault.Data;
 using BlazorVault.Files;
 using BlazorVault.Tests.Infrastructure;
 
 namespace BlazorVault.Tests.Files.Uploads;
 
 /// <summary>tus 1.0 at /api/uploads against the real app: the protocol, its limits and who may touch an upload.</summary>
-public sealed partial class TusProtocolTests(TusProtocolTests.LimitedApp shared) : IClassFixture<TusProtocolTests.LimitedApp>
+public abstract partial class TusProtocolTests(TusProtocolTests.LimitedApp shared)
 {
     public const int MaxUploadBytes = 256 * 1024;
     public const int QuotaBytes = 600_000;
@@ -416,14 +417,18 @@ public sealed partial class TusProtocolTests(TusProtocolTests.LimitedApp shared)
     [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*value="([^"]+)""")]
     private static partial Regex AntiforgeryInput();
 
-    public sealed class LimitedApp : IAsyncDisposable
+    public abstract class LimitedApp(DatabaseProvider provider) : VaultAppFixture(provider, new Dictionary<string, string?>
     {
-        public VaultApp App { get; } = new(settings: new Dictionary<string, string?>
-        {
-            ["Vault:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Vault:DefaultQuotaBytes"] = QuotaBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        ["Vault:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Vault:DefaultQuotaBytes"] = QuotaBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    })
+    {
+        public sealed class Sqlite() : LimitedApp(DatabaseProvider.Sqlite);
 
-        public ValueTask DisposeAsync() => App.DisposeAsync();
+        public sealed class PostgreSql() : LimitedApp(DatabaseProvider.PostgreSql);
     }
+
+    public sealed class OnSqlite(LimitedApp.Sqlite shared) : TusProtocolTests(shared), IClassFixture<LimitedApp.Sqlite>;
+
+    public sealed class OnPostgreSql(LimitedApp.PostgreSql shared) : TusProtocolTests(shared), IClassFixture<LimitedApp.PostgreSql>;
 }

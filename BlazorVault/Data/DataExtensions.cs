@@ -95,10 +95,11 @@ public static class DataExtensions
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
         }
-        catch (NpgsqlException e)
+        // EF Core wraps a failure it considers transient in an InvalidOperationException of its own.
+        catch (Exception e) when ((e as NpgsqlException ?? e.InnerException as NpgsqlException) is { } failure)
         {
             throw new InvalidOperationException(
-                $"Could not open the database that {VaultDatabase.ConnectionStringKey} names ({database.Describe()}): {e.Message}", e);
+                $"Could not open the database that {VaultDatabase.ConnectionStringKey} names ({database.Describe()}): {failure.Message}", e);
         }
 
         try

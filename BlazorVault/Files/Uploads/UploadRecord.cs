@@ -35,5 +35,11 @@ public sealed class UploadRecord
 
     public string? OffsetStamp { get; set; }
 
+    /// <summary>The folder the file goes into; null for the root.</summary>
+    public Guid? FolderId { get; set; }
+
+    /// <summary>What to do when the name is taken there (<see cref="BlazorVault.Files.Tree.NameConflict"/>), decided at creation.</summary>
+    public string? Conflict { get; set; }
+
     public TusUpload ToUpload() => new(Id, OwnerId, Length, Name, ContentType, CreatedAt, ExpiresAt, FileId);
 }

@@ -126,6 +126,8 @@ public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : I
             upload.Property(u => u.LeaseHolder).HasMaxLength(32);
             upload.Property(u => u.OffsetStamp).HasMaxLength(32);
             upload.Property(u => u.Conflict).HasMaxLength(16);
+            upload.Property(u => u.RelativePath).HasMaxLength(TreeRules.MaxPathLength);
+            upload.Ignore(u => u.Placement);
             upload.Property(u => u.CreatedAt).HasConversion<UnixTimeConverter>();
             upload.Property(u => u.ExpiresAt).HasConversion<UnixTimeConverter>();
             upload.Property(u => u.LeaseUntil).HasConversion<UnixTimeConverter>();

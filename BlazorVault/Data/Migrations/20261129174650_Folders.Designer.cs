@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorVault.Data.Migrations
 {
     [DbContext(typeof(VaultDbContext))]
-    [Migration("20261129173732_Folders")]
+    [Migration("20261129174650_Folders")]
     partial class Folders
     {
         /// <inheritdoc />
@@ -343,6 +343,10 @@ namespace BlazorVault.Data.Migrations
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RelativePath")
+                        .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

@@ -28,6 +28,13 @@ namespace BlazorVault.Data.Migrations
                 type: "TEXT",
                 nullable: true);
 
+            migrationBuilder.AddColumn<string>(
+                name: "RelativePath",
+                table: "Uploads",
+                type: "TEXT",
+                maxLength: 20000,
+                nullable: true);
+
             migrationBuilder.AddColumn<Guid>(
                 name: "FolderId",
                 table: "Files",
@@ -205,6 +212,10 @@ namespace BlazorVault.Data.Migrations
 
             migrationBuilder.DropColumn(
                 name: "FolderId",
+                table: "Uploads");
+
+            migrationBuilder.DropColumn(
+                name: "RelativePath",
                 table: "Uploads");
 
             migrationBuilder.DropColumn(

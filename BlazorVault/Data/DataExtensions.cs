@@ -59,14 +59,17 @@ public static class DataExtensions
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
-        await db.MigrateVaultAsync(
-            scope.ServiceProvider.GetRequiredService<VaultDatabase>(),
+        var loggers = scope.ServiceProvider.GetRequiredService<ILoggerFactory>();
+        await db.MigrateVaultAsync(scope.ServiceProvider.GetRequiredService<VaultDatabase>(), async () =>
+        {
+            await BlazorVault.Files.Tree.TreeBackfill.RunAsync(db, loggers.CreateLogger(typeof(BlazorVault.Files.Tree.TreeBackfill)));
             // Before anything reads the Data Protection key ring, which would otherwise make a new key and
             // end every session signed in before the upgrade.
-            () => LegacyDataProtectionKeys.ImportAsync(
+            await LegacyDataProtectionKeys.ImportAsync(
                 db,
                 LegacyDataProtectionKeys.DirectoryFor(scope.ServiceProvider.GetRequiredService<VaultPaths>()),
-                scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LegacyDataProtectionKeys))));
+                loggers.CreateLogger(typeof(LegacyDataProtectionKeys)));
+        });
     }
 
     /// <summary>

@@ -1,3 +1,6 @@
+using BlazorVault.Files;
+using BlazorVault.Files.Tree;
+using BlazorVault.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorVault.Data;
@@ -11,10 +14,13 @@ public sealed class PostgreSqlVaultDbContext(DbContextOptions<PostgreSqlVaultDbC
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
-        // Case-insensitive, accent-sensitive ordering like SQLite's NOCASE (for names beyond ASCII, better).
-        builder.HasCollation(CaseInsensitiveCollation, locale: "und-u-ks-level2", provider: "icu", deterministic: false);
+        // Name keys are folded already: they compare and sort by their bytes, as on SQLite, whatever the
+        // database's locale, and a prefix LIKE (the next free "name (n)") can use their index.
+        builder.Entity<StoredFile>().Property(f => f.NameKey).UseCollation("C");
+        builder.Entity<Folder>().Property(f => f.NameKey).UseCollation("C");
         // character(n) pads and compares as its own type, which keeps text parameters (raw SQL) off its indexes.
-        builder.Entity<Files.StoredFile>().Property(f => f.Sha256).IsFixedLength(false);
-        builder.Entity<Storage.BlobRecord>().Property(b => b.Sha256).IsFixedLength(false);
+        builder.Entity<StoredFile>().Property(f => f.Sha256).IsFixedLength(false);
+        builder.Entity<FileVersion>().Property(v => v.Sha256).IsFixedLength(false);
+        builder.Entity<BlobRecord>().Property(b => b.Sha256).IsFixedLength(false);
     }
 }

@@ -17,7 +17,6 @@ namespace BlazorVault.Data.Migrations.PostgreSql
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("Npgsql:CollationDefinition:NOCASE", "und-u-ks-level2,und-u-ks-level2,icu,False")
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
@@ -149,10 +148,19 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("FolderId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(295)
+                        .HasColumnType("character varying(295)")
+                        .UseCollation("C");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -167,15 +175,126 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
 
+                    b.Property<Guid?>("TrashId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("TrashedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TrashedFrom")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("FolderId");
 
                     b.HasIndex("Sha256");
 
                     b.HasIndex("OwnerId", "Id");
 
-                    b.HasIndex("OwnerId", "Name");
+                    b.HasIndex("OwnerId", "TrashId");
+
+                    b.HasIndex("OwnerId", "FolderId", "NameKey")
+                        .IsUnique()
+                        .HasFilter("\"TrashId\" IS NULL");
 
                     b.ToTable("Files", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Tree.FileVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("ReplacedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .IsFixedLength(false);
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256");
+
+                    b.HasIndex("FileId", "Id");
+
+                    b.ToTable("FileVersions", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Tree.Folder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(295)
+                        .HasColumnType("character varying(295)")
+                        .UseCollation("C");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("TrashId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("TrashedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TrashedFrom")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParentId");
+
+                    b.HasIndex("OwnerId", "TrashId");
+
+                    b.HasIndex("OwnerId", "ParentId", "NameKey")
+                        .IsUnique()
+                        .HasFilter("\"TrashId\" IS NULL");
+
+                    b.ToTable("Folders", (string)null);
                 });
 
             modelBuilder.Entity("BlazorVault.Files.Uploads.UploadRecord", b =>
@@ -183,6 +302,10 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.Property<string>("Id")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Conflict")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("ContentType")
                         .HasMaxLength(200)
@@ -195,6 +318,9 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                         .HasColumnType("bigint");
 
                     b.Property<Guid?>("FileId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("FolderId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("LeaseHolder")
@@ -222,6 +348,10 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("RelativePath")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
 
                     b.HasKey("Id");
 
@@ -462,11 +592,39 @@ namespace BlazorVault.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("BlazorVault.Files.StoredFile", b =>
                 {
+                    b.HasOne("BlazorVault.Files.Tree.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("FolderId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("BlazorVault.Accounts.VaultUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Tree.FileVersion", b =>
+                {
+                    b.HasOne("BlazorVault.Files.StoredFile", null)
+                        .WithMany()
+                        .HasForeignKey("FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Tree.Folder", b =>
+                {
+                    b.HasOne("BlazorVault.Accounts.VaultUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BlazorVault.Files.Tree.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("BlazorVault.Files.Uploads.UploadRecord", b =>

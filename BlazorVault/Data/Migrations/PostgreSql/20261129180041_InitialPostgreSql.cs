@@ -12,9 +12,6 @@ namespace BlazorVault.Data.Migrations.PostgreSql
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterDatabase()
-                .Annotation("Npgsql:CollationDefinition:NOCASE", "und-u-ks-level2,und-u-ks-level2,icu,False");
-
             migrationBuilder.CreateTable(
                 name: "AspNetRoles",
                 columns: table => new
@@ -218,26 +215,35 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
-                name: "Files",
+                name: "Folders",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     OwnerId = table.Column<string>(type: "text", nullable: false),
+                    ParentId = table.Column<Guid>(type: "uuid", nullable: true),
                     Name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    ContentType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Size = table.Column<long>(type: "bigint", nullable: false),
-                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    NameKey = table.Column<string>(type: "character varying(295)", maxLength: 295, nullable: false, collation: "C"),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    ChangedAt = table.Column<long>(type: "bigint", nullable: false),
+                    TrashId = table.Column<Guid>(type: "uuid", nullable: true),
+                    TrashedAt = table.Column<long>(type: "bigint", nullable: true),
+                    TrashedFrom = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Files", x => x.Id);
+                    table.PrimaryKey("PK_Folders", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_Files_AspNetUsers_OwnerId",
+                        name: "FK_Folders_AspNetUsers_OwnerId",
                         column: x => x.OwnerId,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Folders_Folders_ParentId",
+                        column: x => x.ParentId,
+                        principalTable: "Folders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateTable(
@@ -255,7 +261,10 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     FileId = table.Column<Guid>(type: "uuid", nullable: true),
                     LeaseHolder = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     LeaseUntil = table.Column<long>(type: "bigint", nullable: false),
-                    OffsetStamp = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
+                    OffsetStamp = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    FolderId = table.Column<Guid>(type: "uuid", nullable: true),
+                    RelativePath = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true),
+                    Conflict = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -282,6 +291,64 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                         name: "FK_Usage_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Files",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OwnerId = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    NameKey = table.Column<string>(type: "character varying(295)", maxLength: 295, nullable: false, collation: "C"),
+                    FolderId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ContentType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    TrashId = table.Column<Guid>(type: "uuid", nullable: true),
+                    TrashedAt = table.Column<long>(type: "bigint", nullable: true),
+                    TrashedFrom = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Files", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Files_AspNetUsers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Files_Folders_FolderId",
+                        column: x => x.FolderId,
+                        principalTable: "Folders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FileVersions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    FileId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OwnerId = table.Column<string>(type: "text", nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    ReplacedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FileVersions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FileVersions_Files_FileId",
+                        column: x => x.FileId,
+                        principalTable: "Files",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -354,19 +421,58 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                 column: "RefCount");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Files_FolderId",
+                table: "Files",
+                column: "FolderId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Files_OwnerId_FolderId_NameKey",
+                table: "Files",
+                columns: new[] { "OwnerId", "FolderId", "NameKey" },
+                unique: true,
+                filter: "\"TrashId\" IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Files_OwnerId_Id",
                 table: "Files",
                 columns: new[] { "OwnerId", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Files_OwnerId_Name",
+                name: "IX_Files_OwnerId_TrashId",
                 table: "Files",
-                columns: new[] { "OwnerId", "Name" });
+                columns: new[] { "OwnerId", "TrashId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Files_Sha256",
                 table: "Files",
                 column: "Sha256");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FileVersions_FileId_Id",
+                table: "FileVersions",
+                columns: new[] { "FileId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FileVersions_Sha256",
+                table: "FileVersions",
+                column: "Sha256");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Folders_OwnerId_ParentId_NameKey",
+                table: "Folders",
+                columns: new[] { "OwnerId", "ParentId", "NameKey" },
+                unique: true,
+                filter: "\"TrashId\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Folders_OwnerId_TrashId",
+                table: "Folders",
+                columns: new[] { "OwnerId", "TrashId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Folders_ParentId",
+                table: "Folders",
+                column: "ParentId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ShareLinks_FileId",
@@ -414,6 +520,9 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "FileVersions");
+
+            migrationBuilder.DropTable(
                 name: "Leases");
 
             migrationBuilder.DropTable(
@@ -433,6 +542,9 @@ namespace BlazorVault.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "Files");
+
+            migrationBuilder.DropTable(
+                name: "Folders");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");

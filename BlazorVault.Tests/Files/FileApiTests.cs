@@ -6,7 +6,7 @@ using BlazorVault.Files;
 
 namespace BlazorVault.Tests.Files;
 
-public sealed class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
+public class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
 {
     private readonly Infrastructure.VaultApp _app = shared.App;
 
@@ -273,6 +273,7 @@ public sealed class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVa
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.GetAsync($"api/files/{item.Id}/content")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.DeleteAsync($"api/files/{item.Id}")).StatusCode);
         Assert.DoesNotContain(Directory.EnumerateFiles(_app.DataDirectory, "*", SearchOption.AllDirectories), f => Path.GetFileName(f) == item.Sha256);
+        Assert.False(await Infrastructure.StagedBytes.BlobExistsAsync(_app, item.Sha256));
     }
 
     [Theory]
@@ -323,3 +324,6 @@ public sealed class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVa
         Assert.False(paths.GetProperty("/api/token").GetProperty("post").TryGetProperty("security", out _));
     }
 }
+
+/// <summary><see cref="FileApiTests"/> with the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>).</summary>
+public sealed class FileApiOnS3Tests(S3SharedVaultApp shared) : FileApiTests(shared), IClassFixture<S3SharedVaultApp>;

@@ -48,7 +48,9 @@ internal sealed class S3Bucket : IDisposable
             config.ServiceURL = _settings.ServiceUrl;
         }
 
-        Client = new AmazonS3Client(new BasicAWSCredentials(_settings.AccessKey, _settings.SecretKey), config);
+        var client = new AmazonS3Client(new BasicAWSCredentials(_settings.AccessKey, _settings.SecretKey), config);
+        client.BeforeRequestEvent += UnescapeCopySource;
+        Client = client;
     }
 
     public string Name { get; }
@@ -328,6 +330,19 @@ internal sealed class S3Bucket : IDisposable
     }
 
     public void Dispose() => Client.Dispose();
+
+    /// <summary>
+    /// The SDK sends <c>x-amz-copy-source</c> with every '/' percent-encoded; S3 accepts that, but servers that
+    /// split the header before decoding it (s3rver) look for a bucket named after the whole path. A literal
+    /// '/' is the documented form and means the same to every server. Runs before the request is signed.
+    /// </summary>
+    private static void UnescapeCopySource(object sender, RequestEventArgs e)
+    {
+        if (e is WebServiceRequestEventArgs request && request.Headers.TryGetValue("x-amz-copy-source", out var source))
+        {
+            request.Headers["x-amz-copy-source"] = source.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        }
+    }
 
     private static async Task SkipAsync(Stream stream, long count, CancellationToken cancellationToken)
     {

@@ -35,6 +35,26 @@ public sealed class VaultOptions
 
     [ValidateObjectMembers]
     public MaintenanceSettings Maintenance { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public FileSettings Files { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public TrashSettings Trash { get; set; } = new();
+}
+
+public sealed class FileSettings
+{
+    /// <summary>Earlier contents kept per file when uploads replace it; the oldest go first. 0 keeps none.</summary>
+    [Range(0, 1000)]
+    public int MaxVersions { get; set; } = 10;
+}
+
+public sealed class TrashSettings
+{
+    /// <summary>Days an item stays in the trash before the background purge deletes it for good.</summary>
+    [Range(1, 36500)]
+    public int RetentionDays { get; set; } = 30;
 }
 
 public sealed class StorageSettings : IValidatableObject

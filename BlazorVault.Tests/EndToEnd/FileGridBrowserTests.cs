@@ -84,7 +84,7 @@ public sealed class FileGridBrowserTests(BrowserFixture browser) : DashboardBrow
 
         await Expect(ConfirmDialog).Not.ToBeAttachedAsync();
         await Expect(FileNames).ToHaveTextAsync(["report-2024.txt"]);
-        await Expect(Page.GetByTestId("toasts")).ToContainTextAsync("Deleted b-notes.txt");
+        await Expect(Page.GetByTestId("toasts")).ToContainTextAsync("Moved b-notes.txt to the trash");
         Assert.Equal(404, (await Page.APIRequest.GetAsync(href)).Status);
     }
 

@@ -41,7 +41,7 @@ public class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
 
         Assert.Equal(["items", "total", "page", "pageSize"], list.RootElement.EnumerateObject().Select(p => p.Name));
         var item = Assert.Single(list.RootElement.GetProperty("items").EnumerateArray());
-        Assert.Equal(["id", "name", "size", "contentType", "sha256", "createdAt"], item.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "name", "size", "contentType", "sha256", "createdAt", "folderId"], item.EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
     }
 
     [Fact]
-    public async Task Delete_RemovesTheFileAndItsBytes()
+    public async Task Delete_MovesTheFileToTheTrash_AndDeletingItThereRemovesItsBytes()
     {
         using var alice = await FilesTestClient.CreateAsync(_app);
         var item = await alice.UploadAsync("gone.bin", FilesTestClient.RandomBytes(1000));
@@ -272,6 +272,10 @@ public class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.GetAsync($"api/files/{item.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.GetAsync($"api/files/{item.Id}/content")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.DeleteAsync($"api/files/{item.Id}")).StatusCode);
+        Assert.Contains(Directory.EnumerateFiles(_app.DataDirectory, "*", SearchOption.AllDirectories), f => Path.GetFileName(f) == item.Sha256);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.Api.DeleteAsync($"api/trash/{item.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.DeleteAsync($"api/trash/{item.Id}")).StatusCode);
         Assert.DoesNotContain(Directory.EnumerateFiles(_app.DataDirectory, "*", SearchOption.AllDirectories), f => Path.GetFileName(f) == item.Sha256);
         Assert.False(await Infrastructure.StagedBytes.BlobExistsAsync(_app, item.Sha256));
     }

@@ -156,7 +156,7 @@ public sealed class FileServiceTests : IAsyncLifetime
 
         Assert.Null(await Files.GetAsync(_bob, file.Id));
         Assert.Null(await Files.OpenAsync(_bob, file.Id));
-        Assert.False(await Files.DeleteAsync(_bob, file.Id));
+        Assert.False(await Files.DeleteForeverAsync(_bob, file.Id));
         Assert.NotNull(await Files.GetAsync(_alice, file.Id));
         Assert.Single(_bed.BlobFiles());
     }
@@ -166,7 +166,7 @@ public sealed class FileServiceTests : IAsyncLifetime
     {
         var file = await UploadAsync(_alice, "gone.txt", [9, 9, 9]);
 
-        Assert.True(await Files.DeleteAsync(_alice, file.Id));
+        Assert.True(await Files.DeleteForeverAsync(_alice, file.Id));
 
         Assert.Null(await Files.GetAsync(_alice, file.Id));
         Assert.Empty(_bed.BlobFiles());
@@ -180,7 +180,7 @@ public sealed class FileServiceTests : IAsyncLifetime
         var mine = await UploadAsync(_alice, "mine.bin", bytes);
         var theirs = await UploadAsync(_bob, "theirs.bin", bytes);
 
-        Assert.True(await Files.DeleteAsync(_alice, mine.Id));
+        Assert.True(await Files.DeleteForeverAsync(_alice, mine.Id));
 
         var content = await Files.OpenAsync(_bob, theirs.Id);
         await using var stream = (await content!.OpenReadAsync(default))!;

@@ -28,6 +28,10 @@ public sealed class FilesTestBed : IAsyncDisposable
 
     public FileService Files => _services.GetRequiredService<FileService>();
 
+    public BlazorVault.Files.Tree.TreeService Tree => _services.GetRequiredService<BlazorVault.Files.Tree.TreeService>();
+
+    public BlazorVault.Files.Tree.VersionService Versions => _services.GetRequiredService<BlazorVault.Files.Tree.VersionService>();
+
     public IBlobStore Blobs => _services.GetRequiredService<IBlobStore>();
 
     public IResumableStaging Staging => _services.GetRequiredService<IResumableStaging>();
@@ -58,6 +62,9 @@ public sealed class FilesTestBed : IAsyncDisposable
             .AddSingleton<JobLeases>()
             .AddStorage(new ConfigurationBuilder().Build())
             .AddSingleton<FileService>()
+            .AddSingleton<BlazorVault.Files.Tree.TreeService>()
+            .AddSingleton<BlazorVault.Files.Tree.VersionService>()
+            .AddSingleton<BlazorVault.Files.Tree.ZipDownload>()
             .AddSharing(new ConfigurationBuilder().Build());
         services.AddPooledDbContextFactory<VaultDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<VaultPaths>().ConnectionString));
         var provider = services.BuildServiceProvider();

@@ -148,7 +148,7 @@ public sealed class ShareLinkServiceTests : IAsyncLifetime
     {
         var link = await CreateAsync();
 
-        Assert.True(await _bed.Files.DeleteAsync(_alice, _file.Id));
+        Assert.True(await _bed.Files.DeleteForeverAsync(_alice, _file.Id));
 
         Assert.Null(await Links.PeekAsync(link.Token));
         Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));

@@ -53,11 +53,11 @@ public sealed class BlobLedgerTests : IAsyncLifetime
 
         Assert.Equal((2L, 0), (await RowAsync(first.Sha256)) is { } row ? (row.RefCount, row.Pending) : default);
 
-        Assert.True(await _bed.Files.DeleteAsync(_alice, first.Id));
+        Assert.True(await _bed.Files.DeleteForeverAsync(_alice, first.Id));
         Assert.Equal(1, (await RowAsync(first.Sha256))!.RefCount);
         Assert.Single(_bed.BlobFiles());
 
-        Assert.True(await _bed.Files.DeleteAsync(_alice, second.Id));
+        Assert.True(await _bed.Files.DeleteForeverAsync(_alice, second.Id));
         Assert.Null(await RowAsync(first.Sha256));
         Assert.Empty(_bed.BlobFiles());
     }
@@ -110,7 +110,7 @@ public sealed class BlobLedgerTests : IAsyncLifetime
         // Another upload of the same bytes is between its pending mark and its commit when the first file goes.
         await _bed.Ledger.MarkPendingAsync(file.Sha256, 2, default);
 
-        Assert.True(await _bed.Files.DeleteAsync(_alice, file.Id));
+        Assert.True(await _bed.Files.DeleteForeverAsync(_alice, file.Id));
 
         Assert.Single(_bed.BlobFiles());
         Assert.False(await _bed.Ledger.TryRemoveAsync(file.Sha256, default));
@@ -143,7 +143,7 @@ public sealed class BlobLedgerTests : IAsyncLifetime
         await UploadAsync(shared, "a");
         var b = await UploadAsync(shared, "b");
         await UploadAsync([1], "c");
-        await _bed.Files.DeleteAsync(_alice, b.Id);
+        await _bed.Files.DeleteForeverAsync(_alice, b.Id);
 
         var report = await Check().RunAsync(repair: false, default);
 

@@ -36,6 +36,7 @@ public static class DataExtensions
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
         await db.Database.MigrateAsync();
+        await BlazorVault.Files.Tree.TreeBackfill.RunAsync(db, scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BlazorVault.Files.Tree.TreeBackfill)));
         // WAL lets readers (downloads, the dashboard) proceed while an upload commits.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         // Before anything reads the Data Protection key ring, which would otherwise make a new key and

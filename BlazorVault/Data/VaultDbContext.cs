@@ -1,5 +1,6 @@
 using BlazorVault.Accounts;
 using BlazorVault.Files;
+using BlazorVault.Files.Tree;
 using BlazorVault.Files.Uploads;
 using BlazorVault.Sharing;
 using BlazorVault.Storage;
@@ -12,6 +13,10 @@ namespace BlazorVault.Data;
 public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : IdentityDbContext<VaultUser>(options), IDataProtectionKeyContext
 {
     public DbSet<StoredFile> Files => Set<StoredFile>();
+
+    public DbSet<Folder> Folders => Set<Folder>();
+
+    public DbSet<FileVersion> FileVersions => Set<FileVersion>();
 
     public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
 
@@ -39,13 +44,52 @@ public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : I
             file.ToTable("Files");
             file.HasKey(f => f.Id);
             file.Property(f => f.Name).HasMaxLength(FileNames.MaxLength);
+            file.Property(f => f.NameKey).HasMaxLength(FileNames.MaxLength + 40);
             file.Property(f => f.ContentType).HasMaxLength(200);
             file.Property(f => f.Sha256).HasMaxLength(64).IsFixedLength();
+            file.Property(f => f.TrashedAt).HasConversion<UnixTimeConverter>();
+            file.Property(f => f.TrashedFrom).HasMaxLength(TreeRules.MaxPathLength);
             file.HasOne<VaultUser>().WithMany().HasForeignKey(f => f.OwnerId).OnDelete(DeleteBehavior.Cascade);
-            // The dashboard pages by owner in id (= upload time) or name order; the consistency check counts by hash.
+            // A purge removes a folder with what was deleted with it; anything deleted on its own before keeps its trashed-from path.
+            file.HasOne<Folder>().WithMany().HasForeignKey(f => f.FolderId).OnDelete(DeleteBehavior.SetNull);
+            // The dashboard pages a folder by id (= upload time) or name; the consistency check counts by hash.
+            file.HasIndex(f => new { f.OwnerId, f.FolderId, f.NameKey }).IsUnique().HasFilter("\"TrashId\" IS NULL");
             file.HasIndex(f => new { f.OwnerId, f.Id });
-            file.HasIndex(f => new { f.OwnerId, f.Name });
+            file.HasIndex(f => new { f.OwnerId, f.TrashId });
+            file.HasIndex(f => f.FolderId);
             file.HasIndex(f => f.Sha256);
+        });
+
+        builder.Entity<Folder>(folder =>
+        {
+            folder.ToTable("Folders");
+            folder.HasKey(f => f.Id);
+            folder.Property(f => f.Name).HasMaxLength(FileNames.MaxLength);
+            folder.Property(f => f.NameKey).HasMaxLength(FileNames.MaxLength + 40);
+            folder.Property(f => f.CreatedAt).HasConversion<UnixTimeConverter>();
+            folder.Property(f => f.ChangedAt).HasConversion<UnixTimeConverter>();
+            folder.Property(f => f.TrashedAt).HasConversion<UnixTimeConverter>();
+            folder.Property(f => f.TrashedFrom).HasMaxLength(TreeRules.MaxPathLength);
+            folder.HasOne<VaultUser>().WithMany().HasForeignKey(f => f.OwnerId).OnDelete(DeleteBehavior.Cascade);
+            folder.HasOne<Folder>().WithMany().HasForeignKey(f => f.ParentId).OnDelete(DeleteBehavior.SetNull);
+            // The root's entries (ParentId null) are kept unique by the tree lock: NULLs never clash in a unique index.
+            folder.HasIndex(f => new { f.OwnerId, f.ParentId, f.NameKey }).IsUnique().HasFilter("\"TrashId\" IS NULL");
+            folder.HasIndex(f => new { f.OwnerId, f.TrashId });
+            folder.HasIndex(f => f.ParentId);
+        });
+
+        builder.Entity<FileVersion>(version =>
+        {
+            version.ToTable("FileVersions");
+            version.HasKey(v => v.Id);
+            version.Property(v => v.ContentType).HasMaxLength(200);
+            version.Property(v => v.Sha256).HasMaxLength(64).IsFixedLength();
+            version.Property(v => v.CreatedAt).HasConversion<UnixTimeConverter>();
+            version.Property(v => v.ReplacedAt).HasConversion<UnixTimeConverter>();
+            // Purges release each version's charge and blob reference before the rows go; the cascade only backs that up.
+            version.HasOne<StoredFile>().WithMany().HasForeignKey(v => v.FileId).OnDelete(DeleteBehavior.Cascade);
+            version.HasIndex(v => new { v.FileId, v.Id });
+            version.HasIndex(v => v.Sha256);
         });
 
         builder.Entity<ShareLink>(link =>
@@ -83,6 +127,9 @@ public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : I
             upload.Property(u => u.ContentType).HasMaxLength(200);
             upload.Property(u => u.LeaseHolder).HasMaxLength(32);
             upload.Property(u => u.OffsetStamp).HasMaxLength(32);
+            upload.Property(u => u.Conflict).HasMaxLength(16);
+            upload.Property(u => u.RelativePath).HasMaxLength(TreeRules.MaxPathLength);
+            upload.Ignore(u => u.Placement);
             upload.Property(u => u.CreatedAt).HasConversion<UnixTimeConverter>();
             upload.Property(u => u.ExpiresAt).HasConversion<UnixTimeConverter>();
             upload.Property(u => u.LeaseUntil).HasConversion<UnixTimeConverter>();

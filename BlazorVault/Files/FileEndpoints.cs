@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using BlazorVault.Accounts;
+using BlazorVault.Files.Tree;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -64,7 +65,7 @@ internal static class FileEndpoints
             .WithSummary("A file's bytes, with Range and If-None-Match support.");
         api.MapDelete("/{id:guid}", Delete)
             .WithName("DeleteFile")
-            .WithSummary("Deletes a file.");
+            .WithSummary("Moves a file to the trash (restore or delete it for good under /api/trash).");
 
         // Without these a malformed id would find no endpoint at all; with them it is the same 404 as a missing file.
         api.MapGet("/{id}", MalformedId).ExcludeFromDescription();
@@ -91,8 +92,20 @@ internal static class FileEndpoints
         [FromQuery, Description("name, -name, size, -size, date or -date (default -date: newest first).")] string? sort,
         CancellationToken cancellationToken)
     {
-        // Parsed here rather than bound as int so that a bad value is a problem body naming it, not a bare 400.
-        var errors = new Dictionary<string, string[]>();
+        if (!TryParseListQuery(page, pageSize, q, sort, out var query, out var errors))
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await files.ListAsync(OwnerId(user), query.Query, cancellationToken);
+        return TypedResults.Ok(new FileListResponse(result.Items, result.Total, query.Page, query.Query.Take));
+    }
+
+    /// <summary>A page request of a listing; parsed here rather than bound as int so that a bad value is a problem body naming it, not a bare 400.</summary>
+    internal static bool TryParseListQuery(
+        string? page, string? pageSize, string? q, string? sort, out (FileQuery Query, int Page) query, out Dictionary<string, string[]> errors)
+    {
+        errors = [];
         var pageNumber = ParseOrDefault(page, 1, 1, int.MaxValue, nameof(page), errors);
         var size = ParseOrDefault(pageSize, DefaultPageSize, 1, FileService.MaxPageSize, nameof(pageSize), errors);
         var order = (Column: FileSortColumn.Date, Descending: true);
@@ -107,24 +120,25 @@ internal static class FileEndpoints
             errors[nameof(page)] = ["The page is beyond any possible result."];
         }
 
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var result = await files.ListAsync(
-            OwnerId(user),
-            new FileQuery(q, order.Column, order.Descending, (int)skip, size),
-            cancellationToken);
-        return TypedResults.Ok(new FileListResponse(result.Items, result.Total, pageNumber, size));
+        query = (new FileQuery(q, order.Column, order.Descending, (int)Math.Min(skip, int.MaxValue), size), pageNumber);
+        return errors.Count == 0;
     }
 
     public static async Task<Results<Created<FileItem>, ProblemHttpResult>> Upload(
         HttpContext context,
         FileService files,
         IOptions<VaultOptions> options,
-        [FromQuery, Description("The file's name; required for a raw body, overrides a multipart part's own name.")] string? name)
+        [FromQuery, Description("The file's name; required for a raw body, overrides a multipart part's own name.")] string? name,
+        [FromQuery, Description("The folder to store it in; absent for the root.")] Guid? folderId,
+        [FromQuery, Description("Folders below folderId to find or make first (\"Photos/2026\"): a folder upload recreating its tree.")] string? path,
+        [FromQuery, Description("When the name is taken: rename (the default: \"name (2)\"), replace (the old content becomes a version) or fail (409).")] string? conflict)
     {
+        if (!TreeRules.TryParseConflict(conflict, out var rule))
+        {
+            return BadRequest("conflict is rename, replace or fail.");
+        }
+
+        var placement = new Placement(folderId, path, rule);
         // The app's own limits (size, quota) are enforced while streaming; Kestrel's 30 MB default would cut in first.
         // Kestrel keeps a looser bound of its own, so that no body (say, a giant form field) is read without end.
         var limit = options.Value.MaxUploadBytes;
@@ -141,11 +155,12 @@ internal static class FileEndpoints
             if (MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
                 && mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             {
-                return await UploadMultipartAsync(files, owner, name, mediaType, request.Body, aborted);
+                return await UploadMultipartAsync(files, owner, name, placement, mediaType, request.Body, aborted);
             }
 
             // The declared length is admitted before the body is read: no point receiving gigabytes only to throw them away.
-            return ToHttpResult(await files.UploadAsync(owner, name, request.ContentType, request.Body, cancellationToken: aborted, declaredBytes: request.ContentLength));
+            return ToHttpResult(await files.UploadAsync(
+                owner, name, request.ContentType, request.Body, cancellationToken: aborted, declaredBytes: request.ContentLength, placement: placement));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -168,13 +183,13 @@ internal static class FileEndpoints
     public static async Task<Results<FileDownloadResult, NotFound>> Download(Guid id, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken) =>
         await files.OpenAsync(OwnerId(user), id, cancellationToken) is { } content ? FileDownload.Create(content) : TypedResults.NotFound();
 
-    public static async Task<Results<NoContent, NotFound>> Delete(Guid id, ClaimsPrincipal user, FileService files, CancellationToken cancellationToken) =>
-        await files.DeleteAsync(OwnerId(user), id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+    public static async Task<Results<NoContent, NotFound>> Delete(Guid id, ClaimsPrincipal user, TreeService tree, CancellationToken cancellationToken) =>
+        await tree.TrashFileAsync(OwnerId(user), id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     public static NotFound MalformedId(string id) => TypedResults.NotFound();
 
     private static async Task<Results<Created<FileItem>, ProblemHttpResult>> UploadMultipartAsync(
-        FileService files, string owner, string? name, MediaTypeHeaderValue mediaType, Stream body, CancellationToken cancellationToken)
+        FileService files, string owner, string? name, Placement placement, MediaTypeHeaderValue mediaType, Stream body, CancellationToken cancellationToken)
     {
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
         if (string.IsNullOrEmpty(boundary))
@@ -204,7 +219,7 @@ internal static class FileEndpoints
 
                 var fileName = name ?? HeaderUtilities.RemoveQuotes(
                     disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-                stored = await files.UploadAsync(owner, fileName, section.ContentType, section.Body, cancellationToken: cancellationToken);
+                stored = await files.UploadAsync(owner, fileName, section.ContentType, section.Body, cancellationToken: cancellationToken, placement: placement);
                 if (stored is not UploadResult.Stored)
                 {
                     return ToHttpResult(stored);
@@ -214,7 +229,7 @@ internal static class FileEndpoints
         catch when (stored is UploadResult.Stored first)
         {
             // The body broke after its file was stored: the client sees a failure, so nothing may stay behind.
-            await files.DeleteAsync(owner, first.File.Id, CancellationToken.None);
+            await files.DeleteForeverAsync(owner, first.File.Id, CancellationToken.None);
             throw;
         }
 

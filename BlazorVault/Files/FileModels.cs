@@ -2,10 +2,13 @@ using BlazorVault.Data;
 
 namespace BlazorVault.Files;
 
-public sealed record FileItem(Guid Id, string Name, long Size, string ContentType, string Sha256, DateTimeOffset CreatedAt)
+/// <param name="FolderId">The folder it is in; null for the root.</param>
+/// <param name="Path">The path of its folder ("/" for the root, "/Photos/2026" below): given where a list spans folders (search).</param>
+public sealed record FileItem(Guid Id, string Name, long Size, string ContentType, string Sha256, DateTimeOffset CreatedAt, Guid? FolderId = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Path = null)
 {
     public static FileItem From(StoredFile file) =>
-        new(file.Id, file.Name, file.Size, file.ContentType, file.Sha256, file.CreatedAt);
+        new(file.Id, file.Name, file.Size, file.ContentType, file.Sha256, file.CreatedAt, file.FolderId);
 }
 
 public enum FileSortColumn
@@ -44,6 +47,18 @@ public abstract record UploadResult
 
     /// <summary>What the upload belonged to went away while it was being stored (a resumable upload terminated meanwhile).</summary>
     public sealed record Conflict(string Reason) : UploadResult;
+
+    /// <summary>The target folder is not the owner's live folder.</summary>
+    public sealed record FolderNotFound : UploadResult;
+
+    /// <summary>The name is taken and the conflict rule said not to rename or replace.</summary>
+    public sealed record NameTaken(string Reason) : UploadResult;
+}
+
+/// <summary>Where an upload goes: a folder (null: the root), folders below it to find or make (a folder upload's relative path), and what to do when the name is taken.</summary>
+public sealed record Placement(Guid? FolderId = null, string? RelativePath = null, BlazorVault.Files.Tree.NameConflict Conflict = BlazorVault.Files.Tree.NameConflict.Rename)
+{
+    public static readonly Placement Root = new();
 }
 
 /// <summary>Whether an upload may start: its clean name and the most bytes it may bring, or why not.</summary>

@@ -1,4 +1,5 @@
 using BlazorVault.Data;
+using BlazorVault.Files.Tree;
 using BlazorVault.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -31,12 +32,27 @@ public sealed class FileService(
     /// declared size against the size limit, the owner's quota and the free disk. An unknown size
     /// (<paramref name="declaredBytes"/> null) is held to the limits while it streams and at the commit.
     /// </summary>
-    public async Task<Admission> AdmitAsync(string ownerId, string? name, long? declaredBytes, CancellationToken cancellationToken = default)
+    public async Task<Admission> AdmitAsync(
+        string ownerId, string? name, long? declaredBytes, CancellationToken cancellationToken = default, Placement? placement = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(ownerId);
         if (FileNames.Sanitize(name) is not { } cleanName)
         {
             return new Admission.Refused(new UploadResult.InvalidName("The file needs a name."));
+        }
+
+        if (placement is not null && TreeQueries.SplitPath(placement.RelativePath) is null)
+        {
+            return new Admission.Refused(new UploadResult.InvalidName("Every folder of the path needs a valid name."));
+        }
+
+        if (placement?.FolderId is { } folderId)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (await TreeQueries.LiveFolderAsync(db, ownerId, folderId, cancellationToken) is null)
+            {
+                return new Admission.Refused(new UploadResult.FolderNotFound());
+            }
         }
 
         if (declaredBytes > Settings.MaxUploadBytes)
@@ -62,11 +78,11 @@ public sealed class FileService(
 
     public async Task<UploadResult> UploadAsync(
         string ownerId, string? name, string? contentType, Stream content,
-        IProgress<long>? progress = null, CancellationToken cancellationToken = default, long? declaredBytes = null)
+        IProgress<long>? progress = null, CancellationToken cancellationToken = default, long? declaredBytes = null, Placement? placement = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         // With a declared size (a Content-Length) a refusal comes before a byte of the content is read.
-        var admission = await AdmitAsync(ownerId, name, declaredBytes, cancellationToken);
+        var admission = await AdmitAsync(ownerId, name, declaredBytes, cancellationToken, placement);
         if (admission is Admission.Refused refused)
         {
             return refused.Reason;
@@ -91,7 +107,7 @@ public sealed class FileService(
             return new UploadResult.StorageFull();
         }
 
-        return await CommitAsync(ownerId, admitted.Name, contentType, staged, claim: null, cancellationToken);
+        return await CommitAsync(ownerId, admitted.Name, contentType, staged, claim: null, placement ?? Placement.Root, cancellationToken);
     }
 
     /// <summary>
@@ -100,7 +116,7 @@ public sealed class FileService(
     /// earlier instead of charging the quota. Takes ownership of <paramref name="staged"/>.
     /// </summary>
     public async Task<UploadResult> StoreStagedAsync(
-        string ownerId, string? name, string? contentType, StagedContent staged, CommitClaim? claim, CancellationToken cancellationToken = default)
+        string ownerId, string? name, string? contentType, StagedContent staged, CommitClaim? claim, CancellationToken cancellationToken = default, Placement? placement = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(ownerId);
         ArgumentNullException.ThrowIfNull(staged);
@@ -114,32 +130,37 @@ public sealed class FileService(
             return refused;
         }
 
-        return await CommitAsync(ownerId, cleanName!, contentType, staged, claim, cancellationToken);
+        return await CommitAsync(ownerId, cleanName!, contentType, staged, claim, placement ?? Placement.Root, cancellationToken);
     }
 
     /// <summary>
     /// The one commit of an upload. The blob is protected (pending) before it is placed; then one
-    /// transaction charges the quota (a conditional update), inserts the row and counts the blob's
-    /// reference. If that does not happen, the protection ends and the blob goes unless something uses it.
+    /// transaction takes the owner's tree lock, finds the target folder and the name (by the conflict
+    /// rule), charges the quota (a conditional update), inserts the row or makes the replaced content a
+    /// version, and counts the blob's reference. If that does not happen, the protection ends and the
+    /// blob goes unless something uses it.
     /// </summary>
     private async Task<UploadResult> CommitAsync(
-        string ownerId, string cleanName, string? contentType, StagedContent staged, CommitClaim? claim, CancellationToken cancellationToken)
+        string ownerId, string cleanName, string? contentType, StagedContent staged, CommitClaim? claim, Placement placement, CancellationToken cancellationToken)
     {
         await using (staged)
         {
+            var now = clock.GetUtcNow();
             var file = new StoredFile
             {
-                Id = NextId(),
+                Id = Ids.Next(clock),
                 OwnerId = ownerId,
                 Name = cleanName,
+                NameKey = NameKeys.For(cleanName),
                 ContentType = FileNames.ContentTypeFor(cleanName, contentType),
                 Size = staged.Length,
                 Sha256 = staged.Sha256,
-                CreatedAt = clock.GetUtcNow(),
+                CreatedAt = now,
             };
 
             await ledger.MarkPendingAsync(staged.Sha256, staged.Length, cancellationToken);
             var committed = false;
+            List<string> released = [];
             try
             {
                 // Not cancellable from here: the upload is either wholly stored or not at all.
@@ -147,9 +168,47 @@ public sealed class FileService(
                 await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
                 await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
                 var quota = Settings.DefaultQuotaBytes;
+                if (!await TreeLock.TakeAsync(db, ownerId, CancellationToken.None))
+                {
+                    return new UploadResult.Conflict("The account no longer exists.");
+                }
+
+                var (folderId, refusal) = await ResolveFolderAsync(db, ownerId, placement, now);
+                if (refusal is not null)
+                {
+                    return refusal;
+                }
+
+                file.FolderId = folderId;
+                var replaced = await FindInTheWayAsync(db, file, placement.Conflict);
+                if (replaced is UploadResult refused)
+                {
+                    return refused;
+                }
+
                 if (claim is null && !await UsageLedger.TryChargeAsync(db, ownerId, file.Size, quota, CancellationToken.None))
                 {
                     return new UploadResult.OverQuota(quota, await UsageLedger.UsedAsync(db, ownerId, CancellationToken.None));
+                }
+
+                if (replaced is StoredFile existing)
+                {
+                    // The file keeps its id, links and place; what it held becomes its newest version.
+                    db.FileVersions.Add(new FileVersion
+                    {
+                        Id = Ids.Next(clock), FileId = existing.Id, OwnerId = ownerId, Size = existing.Size,
+                        ContentType = existing.ContentType, Sha256 = existing.Sha256, CreatedAt = existing.CreatedAt, ReplacedAt = now,
+                    });
+                    existing.Name = file.Name;
+                    existing.ContentType = file.ContentType;
+                    existing.Size = file.Size;
+                    existing.Sha256 = file.Sha256;
+                    existing.CreatedAt = now;
+                    file = existing;
+                }
+                else
+                {
+                    db.Files.Add(file);
                 }
 
                 if (claim is not null && !await claim(db, file, CancellationToken.None))
@@ -157,11 +216,15 @@ public sealed class FileService(
                     return new UploadResult.Conflict("The upload was ended while it was being stored.");
                 }
 
-                db.Files.Add(file);
                 await db.SaveChangesAsync(CancellationToken.None);
                 if (!await BlobLedger.ReferenceAsync(db, file.Sha256, CancellationToken.None))
                 {
                     throw new InvalidOperationException($"The blob {file.Sha256} lost its row while protected.");
+                }
+
+                if (replaced is StoredFile)
+                {
+                    released = await TrimVersionsAsync(db, file.Id, ownerId, Settings.Files.MaxVersions);
                 }
 
                 await transaction.CommitAsync(CancellationToken.None);
@@ -176,46 +239,142 @@ public sealed class FileService(
             }
 
             logger.LogInformation("Stored file {FileId} ({Size} bytes) for {OwnerId}", file.Id, file.Size, ownerId);
+            await RemoveUnusedAsync(released);
             return new UploadResult.Stored(FileItem.From(file));
         }
     }
 
+    /// <summary>Makes sure the placement's folder is live (creating the folders of its relative path); a refusal when not.</summary>
+    private async Task<(Guid? FolderId, UploadResult? Refusal)> ResolveFolderAsync(VaultDbContext db, string ownerId, Placement placement, DateTimeOffset now)
+    {
+        if (placement.FolderId is { } folderId && await TreeQueries.LiveFolderAsync(db, ownerId, folderId, CancellationToken.None) is null)
+        {
+            return (null, new UploadResult.FolderNotFound());
+        }
+
+        if (TreeQueries.SplitPath(placement.RelativePath) is not { } segments)
+        {
+            return (null, new UploadResult.InvalidName("Every folder of the path needs a valid name."));
+        }
+
+        if (segments.Count == 0)
+        {
+            return (placement.FolderId, null);
+        }
+
+        var made = await TreeQueries.EnsurePathAsync(db, ownerId, placement.FolderId, segments, now, () => Ids.Next(clock), CancellationToken.None);
+        return made.Error is { } error ? (null, new UploadResult.NameTaken(error.Message)) : (made.Value!.Id, null);
+    }
+
+    /// <summary>
+    /// What to do about the name: null when it is free (or a free "name (n)" was given to <paramref name="file"/>),
+    /// the live file to replace, or a refusal.
+    /// </summary>
+    private static async Task<object?> FindInTheWayAsync(VaultDbContext db, StoredFile file, NameConflict conflict)
+    {
+        if (!await TreeQueries.NameTakenAsync(db, file.OwnerId, file.FolderId, file.NameKey, except: null, CancellationToken.None))
+        {
+            return null;
+        }
+
+        if (conflict == NameConflict.Replace
+            && await db.Files.SingleOrDefaultAsync(
+                f => f.OwnerId == file.OwnerId && f.FolderId == file.FolderId && f.NameKey == file.NameKey && f.TrashId == null, CancellationToken.None) is { } existing)
+        {
+            return existing;
+        }
+
+        if (conflict == NameConflict.Rename)
+        {
+            file.Name = await TreeQueries.FreeNameAsync(db, file.OwnerId, file.FolderId, file.Name, except: null, CancellationToken.None);
+            file.NameKey = NameKeys.For(file.Name);
+            return null;
+        }
+
+        return new UploadResult.NameTaken(conflict == NameConflict.Replace
+            ? $"A folder named \"{file.Name}\" is already there; a file cannot replace it."
+            : $"\"{file.Name}\" is already there.");
+    }
+
+    /// <summary>Deletes a file's oldest versions beyond <paramref name="keep"/>, releasing their charge; returns the hashes they used.</summary>
+    internal static async Task<List<string>> TrimVersionsAsync(VaultDbContext db, Guid fileId, string ownerId, int keep)
+    {
+        var excess = await db.FileVersions.Where(v => v.FileId == fileId)
+            .OrderByDescending(v => v.Id).Skip(keep)
+            .Select(v => new { v.Id, v.Size, v.Sha256 })
+            .ToListAsync(CancellationToken.None);
+        if (excess.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = excess.Select(v => v.Id).ToList();
+        await db.FileVersions.Where(v => ids.Contains(v.Id)).ExecuteDeleteAsync(CancellationToken.None);
+        await UsageLedger.ReleaseAsync(db, ownerId, excess.Sum(v => v.Size), CancellationToken.None);
+        foreach (var version in excess)
+        {
+            await BlobLedger.DereferenceAsync(db, version.Sha256, CancellationToken.None);
+        }
+
+        return [.. excess.Select(v => v.Sha256).Distinct()];
+    }
+
+    /// <summary>Frees the bytes of blobs a change stopped using; the sweep takes whatever cannot go now.</summary>
+    internal async Task RemoveUnusedAsync(IEnumerable<string> hashes)
+    {
+        foreach (var sha256 in hashes)
+        {
+            try
+            {
+                await ledger.TryRemoveAsync(sha256, CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or DbUpdateException or InvalidOperationException)
+            {
+                logger.LogWarning(e, "Could not remove blob {Sha256} yet", sha256);
+            }
+        }
+    }
+
+    /// <summary>The owner's live files in every folder, one page at a time (the trash and versions not included).</summary>
     public async Task<FilePage> ListAsync(string ownerId, FileQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var files = db.Files.AsNoTracking().Where(f => f.OwnerId == ownerId);
+        var files = db.Files.AsNoTracking().Where(f => f.OwnerId == ownerId && f.TrashId == null);
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var pattern = "%" + EscapeLike(query.Search.Trim()) + "%";
-            files = files.Where(f => EF.Functions.Like(f.Name, pattern, "\\"));
+            // Keys are folded for every script, so the search is case-insensitive beyond ASCII too.
+            var pattern = "%" + EscapeLike(NameKeys.For(query.Search.Trim())) + "%";
+            files = files.Where(f => EF.Functions.Like(f.NameKey, pattern, "\\"));
         }
 
         var total = await files.CountAsync(cancellationToken);
-        var ordered = (query.SortBy, query.Descending) switch
-        {
-            (FileSortColumn.Name, false) => files.OrderBy(f => EF.Functions.Collate(f.Name, "NOCASE")).ThenBy(f => f.Id),
-            (FileSortColumn.Name, true) => files.OrderByDescending(f => EF.Functions.Collate(f.Name, "NOCASE")).ThenByDescending(f => f.Id),
-            (FileSortColumn.Size, false) => files.OrderBy(f => f.Size).ThenBy(f => f.Id),
-            (FileSortColumn.Size, true) => files.OrderByDescending(f => f.Size).ThenByDescending(f => f.Id),
-            (_, false) => files.OrderBy(f => f.Id),
-            // Version 7 GUIDs sort by creation time.
-            (_, true) => files.OrderByDescending(f => f.Id),
-        };
-        var items = await ordered
+        var items = await Order(files, query.SortBy, query.Descending)
             .Skip(Math.Max(0, query.Skip))
             .Take(Math.Clamp(query.Take, 1, MaxPageSize))
-            .Select(f => new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt))
+            .Select(f => new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt, f.FolderId, null))
             .ToListAsync(cancellationToken);
         return new FilePage(items, total);
     }
 
+    internal static IQueryable<StoredFile> Order(IQueryable<StoredFile> files, FileSortColumn column, bool descending) => (column, descending) switch
+    {
+        (FileSortColumn.Name, false) => files.OrderBy(f => f.NameKey).ThenBy(f => f.Id),
+        (FileSortColumn.Name, true) => files.OrderByDescending(f => f.NameKey).ThenByDescending(f => f.Id),
+        (FileSortColumn.Size, false) => files.OrderBy(f => f.Size).ThenBy(f => f.Id),
+        (FileSortColumn.Size, true) => files.OrderByDescending(f => f.Size).ThenByDescending(f => f.Id),
+        (_, false) => files.OrderBy(f => f.Id),
+        // Version 7 GUIDs sort by creation time.
+        (_, true) => files.OrderByDescending(f => f.Id),
+    };
+
+    /// <summary>The owner's live file; null when it is missing, in the trash or another user's.</summary>
     public async Task<FileItem?> GetAsync(string ownerId, Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Files.AsNoTracking()
-            .Where(f => f.Id == id && f.OwnerId == ownerId)
-            .Select(f => new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt))
+            .Where(f => f.Id == id && f.OwnerId == ownerId && f.TrashId == null)
+            .Select(f => new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt, f.FolderId, null))
             .SingleOrDefaultAsync(cancellationToken);
     }
 
@@ -226,56 +385,47 @@ public sealed class FileService(
         return file is null ? null : ContentOf(file);
     }
 
-    /// <summary>Opens any file by id, whoever owns it: only for callers that checked their own permission (share links).</summary>
+    /// <summary>
+    /// Opens any live file by id, whoever owns it: only for callers that checked their own permission
+    /// (share links). A file in the trash is not found, and is found again once restored.
+    /// </summary>
     public async Task<FileContent?> OpenForSharingAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var file = await db.Files.AsNoTracking()
-            .Where(f => f.Id == id)
-            .Select(f => new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt))
+            .Where(f => f.Id == id && f.TrashId == null)
+            .Select(f => new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt, f.FolderId, null))
             .SingleOrDefaultAsync(cancellationToken);
         return file is null ? null : ContentOf(file);
     }
 
-    /// <summary>Deletes the row, its charge and its blob reference in one transaction; then the blob goes if nothing else uses it.</summary>
-    public async Task<bool> DeleteAsync(string ownerId, Guid id, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Deletes a file for good, skipping the trash (an upload undone, say): the row, its versions, their
+    /// charge and blob references in one transaction; then blobs go if nothing else uses them.
+    /// </summary>
+    public async Task<bool> DeleteForeverAsync(string ownerId, Guid id, CancellationToken cancellationToken = default)
     {
-        string sha256;
+        List<string> hashes;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var file = await db.Files.AsNoTracking()
-                .Where(f => f.Id == id && f.OwnerId == ownerId)
-                .Select(f => new { f.Sha256, f.Size })
-                .SingleOrDefaultAsync(cancellationToken);
-            if (file is null)
-            {
-                return false;
-            }
-
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-            // Conditional on the row still being there: two deletes of one file release its charge once.
-            if (await db.Files.Where(f => f.Id == id && f.OwnerId == ownerId).ExecuteDeleteAsync(CancellationToken.None) == 0)
+            if (!await TreeLock.TakeAsync(db, ownerId, CancellationToken.None)
+                || await db.Files.AsNoTracking().Where(f => f.Id == id && f.OwnerId == ownerId).Select(f => new { f.Sha256, f.Size })
+                    .SingleOrDefaultAsync(CancellationToken.None) is not { } file)
             {
                 return false;
             }
 
+            hashes = await TrimVersionsAsync(db, id, ownerId, keep: 0);
+            await db.Files.Where(f => f.Id == id).ExecuteDeleteAsync(CancellationToken.None);
             await UsageLedger.ReleaseAsync(db, ownerId, file.Size, CancellationToken.None);
             await BlobLedger.DereferenceAsync(db, file.Sha256, CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
-            sha256 = file.Sha256;
+            hashes.Add(file.Sha256);
         }
 
-        logger.LogInformation("Deleted file {FileId} of {OwnerId}", id, ownerId);
-        try
-        {
-            await ledger.TryRemoveAsync(sha256, CancellationToken.None);
-        }
-        catch (Exception e) when (e is IOException or DbUpdateException or InvalidOperationException)
-        {
-            // The file is deleted either way; the blob sweep removes the bytes later.
-            logger.LogWarning(e, "Could not remove blob {Sha256} yet", sha256);
-        }
-
+        logger.LogInformation("Deleted file {FileId} of {OwnerId} for good", id, ownerId);
+        await RemoveUnusedAsync(hashes.Distinct());
         return true;
     }
 
@@ -286,33 +436,13 @@ public sealed class FileService(
         return new StorageUsage(await UsageLedger.UsedAsync(db, ownerId, cancellationToken), Settings.DefaultQuotaBytes);
     }
 
-    private static long _lastIdMilliseconds;
-
-    /// <summary>
-    /// A version 7 GUID whose timestamp is strictly later than the previous one, so that
-    /// newest-first (id order) is upload order even for uploads within one millisecond.
-    /// </summary>
-    private Guid NextId()
-    {
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        long last, next;
-        do
-        {
-            last = Volatile.Read(ref _lastIdMilliseconds);
-            next = Math.Max(now, last + 1);
-        }
-        while (Interlocked.CompareExchange(ref _lastIdMilliseconds, next, last) != last);
-
-        return Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(next));
-    }
-
     private FileContent ContentOf(FileItem file) =>
         new(file, (blobs as IPhysicalBlobFiles)?.GetPhysicalPath(file.Sha256), cancellationToken => blobs.OpenReadAsync(file.Sha256, cancellationToken))
         {
             RedirectUrl = () => (blobs as IPresignedBlobUrls)?.GetDownloadUrl(file.Sha256, file.Name, file.ContentType),
         };
 
-    private static string EscapeLike(string term) =>
+    internal static string EscapeLike(string term) =>
         term.Replace("\\", "\\\\", StringComparison.Ordinal)
             .Replace("%", "\\%", StringComparison.Ordinal)
             .Replace("_", "\\_", StringComparison.Ordinal);

@@ -5,6 +5,11 @@ public static class FilesExtensions
     public static IServiceCollection AddFiles(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<FileService>();
+        services.AddSingleton<Tree.TreeService>();
+        services.AddSingleton<Tree.VersionService>();
+        services.AddSingleton<Tree.ZipDownload>();
+        services.AddSingleton<Tree.TrashPurger>();
+        services.AddHostedService(sp => sp.GetRequiredService<Tree.TrashPurger>());
         // Scoped is per circuit: one upload queue and one set of toasts per browser tab.
         services.AddScoped<UploadQueue>();
         services.AddScoped<BlazorVault.Components.ToastService>();
@@ -14,5 +19,5 @@ public static class FilesExtensions
     }
 
     public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapFileEndpoints();
+        Tree.TreeEndpoints.MapTreeEndpoints(endpoints.MapFileEndpoints());
 }

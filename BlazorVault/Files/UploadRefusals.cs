@@ -29,6 +29,10 @@ public static class UploadRefusals
             detail: "The server's disk is full; nothing was stored. Try again later."),
         UploadResult.Conflict conflict => TypedResults.Problem(
             statusCode: StatusCodes.Status409Conflict, title: "The upload was not stored.", detail: conflict.Reason),
+        UploadResult.NameTaken taken => TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict, title: "The name is taken.", detail: taken.Reason),
+        UploadResult.FolderNotFound => TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound, title: "No such folder.", detail: "The target folder does not exist or is in the trash."),
         _ => throw new InvalidOperationException($"Not a refusal: {refusal}."),
     };
 
@@ -39,6 +43,8 @@ public static class UploadRefusals
         UploadResult.OverQuota quota => $"Not enough space: {FileDisplay.Size(Math.Max(0, quota.QuotaBytes - quota.UsedBytes))} left.",
         UploadResult.StorageFull => "The server is out of space; try again later.",
         UploadResult.Conflict conflict => conflict.Reason,
+        UploadResult.NameTaken taken => taken.Reason,
+        UploadResult.FolderNotFound => "The folder is gone (deleted or moved to the trash).",
         _ => throw new InvalidOperationException($"Not a refusal: {refusal}."),
     };
 }

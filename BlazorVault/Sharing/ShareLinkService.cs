@@ -140,7 +140,8 @@ public sealed class ShareLinkService(
             from link in db.ShareLinks.AsNoTracking()
             join file in db.Files.AsNoTracking() on link.FileId equals file.Id
             join user in db.Users.AsNoTracking() on file.OwnerId equals user.Id
-            where link.Id == claims.LinkId && link.FileId == claims.FileId
+            // A file in the trash is not shared; restored, its links work again.
+            where link.Id == claims.LinkId && link.FileId == claims.FileId && file.TrashId == null
             select new { link, file, SharedBy = user.UserName }).SingleOrDefaultAsync(cancellationToken);
         if (row is null)
         {
@@ -198,7 +199,8 @@ public sealed class ShareLinkService(
         {
             // One statement, so two requests can never both take the last download.
             var counted = await db.ShareLinks
-                .Where(l => l.Id == link.Id && l.RevokedAt == null && (l.MaxDownloads == null || l.Downloads < l.MaxDownloads))
+                .Where(l => l.Id == link.Id && l.RevokedAt == null && (l.MaxDownloads == null || l.Downloads < l.MaxDownloads)
+                    && db.Files.Any(f => f.Id == l.FileId && f.TrashId == null))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(l => l.Downloads, l => l.Downloads + 1)
                     .SetProperty(l => l.LastDownloadAt, now), cancellationToken);

@@ -58,7 +58,7 @@ public sealed class UploadAdmissionTests(UploadAdmissionTests.QuotaApp shared) :
     }
 
     [Fact]
-    public async Task CompletedUpload_KeepsItsChargeAsTheFiles_AndDeletingTheFileReleasesIt()
+    public async Task CompletedUpload_KeepsItsChargeAsTheFiles_AndDeletingTheFileForGoodReleasesIt()
     {
         using var alice = await FilesTestClient.CreateAsync(_app);
         var bytes = FilesTestClient.RandomBytes(300_000);
@@ -73,6 +73,9 @@ public sealed class UploadAdmissionTests(UploadAdmissionTests.QuotaApp shared) :
         Assert.Equal(bytes.Length, await ChargedAsync(alice));
         var fileId = TusTestClient.Header(done, "Vault-File-Id");
         Assert.Equal(HttpStatusCode.NoContent, (await alice.Api.DeleteAsync($"api/files/{fileId}")).StatusCode);
+        // The trash still counts.
+        Assert.Equal(bytes.Length, await ChargedAsync(alice));
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.Api.DeleteAsync($"api/trash/{fileId}")).StatusCode);
         Assert.Equal(0, await ChargedAsync(alice));
     }
 

@@ -143,9 +143,17 @@ namespace BlazorVault.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("FolderId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(295)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OwnerId")
@@ -161,21 +169,135 @@ namespace BlazorVault.Data.Migrations
                     b.Property<long>("Size")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("TrashId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TrashedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TrashedFrom")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("FolderId");
 
                     b.HasIndex("Sha256");
 
                     b.HasIndex("OwnerId", "Id");
 
-                    b.HasIndex("OwnerId", "Name");
+                    b.HasIndex("OwnerId", "TrashId");
+
+                    b.HasIndex("OwnerId", "FolderId", "NameKey")
+                        .IsUnique()
+                        .HasFilter("\"TrashId\" IS NULL");
 
                     b.ToTable("Files", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Tree.FileVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReplacedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sha256");
+
+                    b.HasIndex("FileId", "Id");
+
+                    b.ToTable("FileVersions", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Tree.Folder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(295)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TrashId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TrashedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TrashedFrom")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ParentId");
+
+                    b.HasIndex("OwnerId", "TrashId");
+
+                    b.HasIndex("OwnerId", "ParentId", "NameKey")
+                        .IsUnique()
+                        .HasFilter("\"TrashId\" IS NULL");
+
+                    b.ToTable("Folders", (string)null);
                 });
 
             modelBuilder.Entity("BlazorVault.Files.Uploads.UploadRecord", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Conflict")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ContentType")
@@ -189,6 +311,9 @@ namespace BlazorVault.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("FileId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("FolderId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LeaseHolder")
@@ -215,6 +340,10 @@ namespace BlazorVault.Data.Migrations
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RelativePath")
+                        .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -516,11 +645,39 @@ namespace BlazorVault.Data.Migrations
 
             modelBuilder.Entity("BlazorVault.Files.StoredFile", b =>
                 {
+                    b.HasOne("BlazorVault.Files.Tree.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("FolderId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("BlazorVault.Accounts.VaultUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Tree.FileVersion", b =>
+                {
+                    b.HasOne("BlazorVault.Files.StoredFile", null)
+                        .WithMany()
+                        .HasForeignKey("FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Tree.Folder", b =>
+                {
+                    b.HasOne("BlazorVault.Accounts.VaultUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BlazorVault.Files.Tree.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("BlazorVault.Files.Uploads.UploadRecord", b =>

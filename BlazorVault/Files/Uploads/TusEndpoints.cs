@@ -95,7 +95,25 @@ internal static class TusEndpoints
 
         var name = metadata.GetValueOrDefault("filename") ?? metadata.GetValueOrDefault("name");
         var type = metadata.GetValueOrDefault("filetype") ?? metadata.GetValueOrDefault("type");
-        switch (await uploads.CreateAsync(OwnerId(user), length, name, type, cancellationToken))
+        // Where the file goes: a folder (absent: the root), folders below it to make (a folder upload), and what to do on a taken name.
+        Guid? folderId = null;
+        if (metadata.GetValueOrDefault("folderId") is { Length: > 0 } folder)
+        {
+            if (!Guid.TryParse(folder, out var parsed))
+            {
+                return UploadRefusals.ToProblem(new UploadResult.FolderNotFound());
+            }
+
+            folderId = parsed;
+        }
+
+        if (!BlazorVault.Files.Tree.TreeRules.TryParseConflict(metadata.GetValueOrDefault("conflict"), out var conflict))
+        {
+            return BadRequest("The conflict metadata is rename, replace or fail.");
+        }
+
+        var placement = new Placement(folderId, metadata.GetValueOrDefault("relativePath"), conflict);
+        switch (await uploads.CreateAsync(OwnerId(user), length, name, type, cancellationToken, placement))
         {
             case TusCreation.Created created:
                 SetExpires(context, created.Upload);

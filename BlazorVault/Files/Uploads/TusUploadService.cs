@@ -44,9 +44,11 @@ public sealed class TusUploadService(
 
     private ILogger Logger => logger;
 
-    public async Task<TusCreation> CreateAsync(string ownerId, long length, string? name, string? contentType, CancellationToken cancellationToken)
+    public async Task<TusCreation> CreateAsync(
+        string ownerId, long length, string? name, string? contentType, CancellationToken cancellationToken, Placement? placement = null)
     {
-        var admission = await files.AdmitAsync(ownerId, name, length, cancellationToken);
+        placement ??= Placement.Root;
+        var admission = await files.AdmitAsync(ownerId, name, length, cancellationToken, placement);
         if (admission is Admission.Refused refused)
         {
             return new TusCreation.Refused(refused.Reason);
@@ -64,6 +66,9 @@ public sealed class TusUploadService(
             ContentType = contentType,
             CreatedAt = now,
             ExpiresAt = now + Expiry,
+            FolderId = placement.FolderId,
+            RelativePath = placement.RelativePath,
+            Conflict = placement.Conflict.ToString(),
         };
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -302,7 +307,8 @@ public sealed class TusUploadService(
             }
 
             var staged = await blob.CompleteAsync(CancellationToken.None);
-            var result = await files.StoreStagedAsync(ownerId, record.Name, record.ContentType, staged, (db, file, ct) => ClaimAsync(db, id, lease, file, ct), CancellationToken.None);
+            var result = await files.StoreStagedAsync(
+                ownerId, record.Name, record.ContentType, staged, (db, file, ct) => ClaimAsync(db, id, lease, file, ct), CancellationToken.None, record.Placement);
             if (result is not UploadResult.Stored stored)
             {
                 return new TusPatch.Refused(result);

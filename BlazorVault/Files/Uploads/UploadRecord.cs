@@ -35,5 +35,17 @@ public sealed class UploadRecord
 
     public string? OffsetStamp { get; set; }
 
+    /// <summary>The folder the file goes into; null for the root.</summary>
+    public Guid? FolderId { get; set; }
+
+    /// <summary>Folders below <see cref="FolderId"/> to find or make at completion (a folder upload's relative path).</summary>
+    public string? RelativePath { get; set; }
+
+    /// <summary>What to do when the name is taken there (<see cref="BlazorVault.Files.Tree.NameConflict"/>), decided at creation.</summary>
+    public string? Conflict { get; set; }
+
+    public Placement Placement => new(
+        FolderId, RelativePath, Enum.TryParse<BlazorVault.Files.Tree.NameConflict>(Conflict, out var rule) ? rule : BlazorVault.Files.Tree.NameConflict.Rename);
+
     public TusUpload ToUpload() => new(Id, OwnerId, Length, Name, ContentType, CreatedAt, ExpiresAt, FileId);
 }

@@ -36,6 +36,8 @@ public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : I
     {
         base.OnModelCreating(builder);
         builder.ApplyConfiguration(new SigningKeyConfiguration());
+        builder.ApplyConfiguration<S3StagingRecord>(new S3StagingConfiguration());
+        builder.ApplyConfiguration<S3StagingPart>(new S3StagingConfiguration());
 
         builder.Entity<StoredFile>(file =>
         {

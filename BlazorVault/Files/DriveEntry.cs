@@ -19,7 +19,7 @@ public sealed record DriveEntry(FolderItem? Folder, FileItem? File)
     public Guid? ParentId => Folder is not null ? Folder.ParentId : File!.FolderId;
 
     /// <summary>The path of its folder, where the list spans folders (search).</summary>
-    public string? Path => Folder?.Path ?? File!.Path;
+    public string? Path => Folder is not null ? Folder.Path : File!.Path;
 
     public static IReadOnlyList<DriveEntry> Of(DrivePage page)
     {

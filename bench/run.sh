@@ -421,9 +421,9 @@ seed() {
     sqlite3 "$WORK/data/vault.db" <<SQL
 .timeout 10000
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count - 1)
-INSERT INTO Files (Id, OwnerId, Name, ContentType, Size, Sha256, CreatedAt)
+INSERT INTO Files (Id, OwnerId, Name, NameKey, ContentType, Size, Sha256, CreatedAt)
 SELECT upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6))),
-       f.OwnerId, printf('$user-%05d.bin', n.i), f.ContentType, f.Size, f.Sha256, f.CreatedAt
+       f.OwnerId, printf('$user-%05d.bin', n.i), printf('$user-%05d.bin', n.i), f.ContentType, f.Size, f.Sha256, f.CreatedAt
 FROM n, Files f JOIN AspNetUsers u ON u.Id = f.OwnerId WHERE u.UserName = '$user';
 SQL
     local total
@@ -439,6 +439,84 @@ for who in small large; do
     log "dashboard render with $n files, $RENDER_LOADS loads"
     browser render "$APP" "render-$who" "$PASSWORD" "$rows" "$RENDER_LOADS" >"$WORK/render-$who.jsonl"
     render_ms[$who]=$(jq -r .ms "$WORK/render-$who.jsonl" | median)
+done
+
+# --- the tree: folder listing with 10 and 10,000 files, trash and restore, a folder ZIP -----------------
+
+# seed_folder <name> <count> <KiB>: a folder (API) holding one real upload of <KiB> random bytes and <count> - 1
+# more rows of the same blob straight into SQLite, with the usage and reference count they carry.
+seed_folder() {
+    local name=$1 count=$2 kib=$3 folder
+    folder=$(curl -fsS -X POST "$APP/api/folders" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+        -d "$(jq -nc --arg n "$name" '{name: $n}')" | jq -r .id)
+    head -c $((kib * 1024)) /dev/urandom >"$WORK/tree-$name.bin"
+    curl -fsS -X POST "$APP/api/files?name=$name-00000.bin&folderId=$folder" -H "Authorization: Bearer $TOKEN" \
+        -H 'Content-Type: application/octet-stream' -T "$WORK/tree-$name.bin" >/dev/null
+    sqlite3 "$WORK/data/vault.db" <<SQL
+.timeout 10000
+CREATE TEMP TABLE one AS SELECT * FROM Files WHERE FolderId = upper('$folder');
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count - 1)
+INSERT INTO Files (Id, OwnerId, Name, NameKey, FolderId, ContentType, Size, Sha256, CreatedAt)
+SELECT upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6))),
+       f.OwnerId, printf('$name-%05d.bin', n.i), printf('$name-%05d.bin', n.i), f.FolderId, f.ContentType, f.Size, f.Sha256, f.CreatedAt
+FROM n, one f;
+UPDATE Usage SET UsedBytes = UsedBytes + ($count - 1) * (SELECT Size FROM one) WHERE UserId = (SELECT OwnerId FROM one);
+UPDATE Blobs SET RefCount = RefCount + $count - 1 WHERE Sha256 = (SELECT Sha256 FROM one);
+SQL
+    echo "$folder"
+}
+# timed <curl args...> -> seconds (fails on a non-2xx answer)
+timed() {
+    local out code secs
+    out=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' -H "Authorization: Bearer $TOKEN" "$@")
+    read -r code secs <<<"$out"
+    [[ $code == 2?? ]] || die "$* answered $code"
+    echo "$secs"
+}
+TREE_LARGE=10000 ZIP_FILES=$([[ ${BENCH_QUICK:-0} == 1 ]] && echo 64 || echo 1000)
+log "tree: seeding folders of $RENDER_SMALL and $TREE_LARGE files, a $TREE_LARGE-file folder to trash, a $ZIP_FILES-file folder to ZIP"
+F_SMALL=$(seed_folder small-folder "$RENDER_SMALL" 4)
+F_LARGE=$(seed_folder large-folder "$TREE_LARGE" 4)
+F_TRASH=$(seed_folder trash-folder "$TREE_LARGE" 4)
+F_ZIP=$(seed_folder zip-folder "$ZIP_FILES" $((BIG_MIB * 1024 / ZIP_FILES)))
+ZIP_BYTES=$((ZIP_FILES * (BIG_MIB * 1024 / ZIP_FILES) * 1024))
+list_small=() list_large=() r_list=()
+for who in small large; do  # warm-up
+    f=$([[ $who == small ]] && echo "$F_SMALL" || echo "$F_LARGE")
+    timed "$APP/api/folders/$f/children?pageSize=50&sort=name" >/dev/null
+done
+for ((run = 1; run <= RUNS * 3; run++)); do
+    a=$(timed "$APP/api/folders/$F_SMALL/children?pageSize=50&sort=name")
+    b=$(timed "$APP/api/folders/$F_LARGE/children?pageSize=50&sort=name")
+    list_small+=("$a") list_large+=("$b") r_list+=("$(ratio "$b" "$a")")
+done
+trash_s=() restore_s=()
+for ((run = 1; run <= RUNS; run++)); do
+    trash_s+=("$(timed -X DELETE "$APP/api/folders/$F_TRASH")")
+    restore_s+=("$(timed -X POST "$APP/api/trash/$F_TRASH/restore")")
+done
+[[ $(curl -fsS "$APP/api/folders/$F_TRASH/children?pageSize=1" -H "Authorization: Bearer $TOKEN" | jq .total) == "$TREE_LARGE" ]] \
+    || die "the restored folder does not hold its $TREE_LARGE files"
+# zip_download -> MB/s of the folder ZIP, whose length must be at least the bytes of its files
+zip_download() {
+    local out code secs size
+    out=$(curl -sS -o /dev/null -w '%{http_code} %{time_total} %{size_download}' -H "Authorization: Bearer $TOKEN" "$APP/api/folders/$F_ZIP/zip")
+    read -r code secs size <<<"$out"
+    [[ $code == 200 && $size -ge $ZIP_BYTES ]] || die "the folder ZIP answered $code with $size bytes"
+    mbps "$size" "$secs"
+}
+zip_download >/dev/null  # warm-up
+zip_rate=() r_zip=() zip_rss_peak=0
+zip_rss_before=$(rss_kib "$APP_PID" VmRSS)
+for ((run = 1; run <= RUNS; run++)); do
+    log "zip run $run/$RUNS"
+    single=$(timed_download "$APP/api/files/$BIG_ID/content" -H "Authorization: Bearer $TOKEN")
+    ( peak=0; while kill -0 "$APP_PID" 2>/dev/null; do v=$(rss_kib "$APP_PID" VmRSS); ((v > peak)) && peak=$v && echo "$peak" >"$WORK/zip-rss"; sleep 0.05; done ) &
+    sampler=$!
+    z=$(zip_download)
+    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    v=$(cat "$WORK/zip-rss" 2>/dev/null || echo 0); ((v > zip_rss_peak)) && zip_rss_peak=$v
+    zip_rate+=("$z") r_zip+=("$(ratio "$z" "$single")")
 done
 
 # --- the table ----------------------------------------------------------------------------------------
@@ -483,5 +561,10 @@ $(for kib in "${THRESHOLD_KIB[@]}"; do
 done)
 | Dashboard render, $RENDER_SMALL files (navigation to rows visible) | $(fmt0 "${render_ms[small]}") ms | – | – | – | – |
 | Dashboard render, $RENDER_LARGE files (navigation to rows visible) | $(fmt0 "${render_ms[large]}") ms | $(fmt0 "${render_ms[small]}") ms (10 files) | $(fmtr "$(ratio "${render_ms[large]}" "${render_ms[small]}")") | – | – |
+| Folder listing, first page of 50 by name: $TREE_LARGE files vs $RENDER_SMALL files (GET /api/folders/{id}/children) | $(fmt1 "$(awk -v s="$(med "${list_large[@]}")" 'BEGIN { print s * 1000 }')") ms | $(fmt1 "$(awk -v s="$(med "${list_small[@]}")" 'BEGIN { print s * 1000 }')") ms | $(fmtr "$(med "${r_list[@]}")") | <= 1.5 | $(met "$(med "${r_list[@]}")" '<=' 1.5) |
+| Trash a folder of $TREE_LARGE files (DELETE /api/folders/{id}) | $(fmt0 "$(awk -v s="$(med "${trash_s[@]}")" 'BEGIN { print s * 1000 }')") ms | – | – | <= 1000 ms | $(met "$(awk -v s="$(med "${trash_s[@]}")" 'BEGIN { print s * 1000 }')" '<=' 1000) |
+| Restore it from the trash (POST /api/trash/{id}/restore) | $(fmt0 "$(awk -v s="$(med "${restore_s[@]}")" 'BEGIN { print s * 1000 }')") ms | – | – | <= 1000 ms | $(met "$(awk -v s="$(med "${restore_s[@]}")" 'BEGIN { print s * 1000 }')" '<=' 1000) |
+| ZIP of a $BIG_L folder of $ZIP_FILES files vs the single $BIG_L file download (bearer), same run | $(fmt1 "$(med "${zip_rate[@]}")") MB/s | $(fmt1 "$d_b") MB/s | $(fmtr "$(med "${r_zip[@]}")") | >= 0.7 | $(met "$(med "${r_zip[@]}")" '>=' 0.7) |
+| Peak RSS while the folder ZIP streams (RSS before: $(mib "$zip_rss_before") MiB) | $(mib "$zip_rss_peak") MiB | – | – | – | – |
 EOF
 log "done"

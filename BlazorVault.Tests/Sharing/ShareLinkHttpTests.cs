@@ -171,6 +171,26 @@ public sealed class ShareLinkHttpTests(SharedVaultApp shared) : IClassFixture<Sh
     }
 
     [Fact]
+    public async Task Link_OfAFileInTheTrash_Is404_CountsNothing_AndWorksAgainAfterRestore()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var file = await alice.UploadAsync("back.txt", [1, 2, 3]);
+        var (_, url) = await CreateLinkAsync(alice, file.Id, new { maxDownloads = 1 });
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.Api.DeleteAsync($"api/files/{file.Id}")).StatusCode);
+
+        using var visitor = Anonymous();
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync(url + "/download")).StatusCode);
+        using var head = await visitor.SendAsync(new HttpRequestMessage(HttpMethod.Head, url + "/download"));
+        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await alice.Api.PostAsync($"api/trash/{file.Id}/restore", null)).StatusCode);
+
+        // Its one download was not used up while it was in the trash.
+        Assert.Equal([1, 2, 3], await visitor.GetByteArrayAsync(url + "/download"));
+    }
+
+    [Fact]
     public async Task ShareToken_UsedAsAnApiBearerToken_Is401()
     {
         using var alice = await FilesTestClient.CreateAsync(App);

@@ -23,8 +23,8 @@ public sealed record ConsistencyReport(
 }
 
 /// <summary>
-/// Compares what the database counts with what it holds: blob reference counts against the file rows,
-/// usage against files and unfinished uploads, file rows against the store's bytes. Repairs the counts
+/// Compares what the database counts with what it holds: blob reference counts against the file and version rows,
+/// usage against files (the trash too), versions and unfinished uploads, file rows against the store's bytes. Repairs the counts
 /// when asked (they are derived data); a file whose bytes are gone can only be reported. Unused blobs
 /// are not its business: the sweep removes them. Run it with the app stopped or idle: an upload that
 /// commits while it counts may show as a difference.
@@ -34,9 +34,13 @@ public sealed class ConsistencyCheck(IDbContextFactory<VaultDbContext> dbFactory
     public async Task<ConsistencyReport> RunAsync(bool repair, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var used = await db.Files.GroupBy(f => f.Sha256)
-            .Select(g => new { Sha256 = g.Key, Count = g.LongCount(), Size = g.Max(f => f.Size) })
-            .ToDictionaryAsync(g => g.Sha256, cancellationToken);
+        // A blob is referenced once per file row and once per kept version that holds it.
+        var used = (await db.Files.Select(f => new { f.Sha256, f.Size })
+                .Concat(db.FileVersions.Select(v => new { v.Sha256, v.Size }))
+                .GroupBy(f => f.Sha256)
+                .Select(g => new { Sha256 = g.Key, Count = g.LongCount(), Size = g.Max(f => f.Size) })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(g => g.Sha256);
         var rows = await db.Blobs.AsNoTracking().ToDictionaryAsync(b => b.Sha256, cancellationToken);
 
         var wrongCounts = rows.Values
@@ -54,7 +58,12 @@ public sealed class ConsistencyCheck(IDbContextFactory<VaultDbContext> dbFactory
             }
         }
 
-        var files = await db.Files.GroupBy(f => f.OwnerId).Select(g => new { g.Key, Bytes = g.Sum(f => f.Size) }).ToDictionaryAsync(g => g.Key, g => g.Bytes, cancellationToken);
+        // Files in the trash and kept versions count toward the quota like live files.
+        var files = (await db.Files.Select(f => new { f.OwnerId, f.Size })
+                .Concat(db.FileVersions.Select(v => new { v.OwnerId, v.Size }))
+                .GroupBy(f => f.OwnerId).Select(g => new { g.Key, Bytes = g.Sum(f => f.Size) })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(g => g.Key, g => g.Bytes);
         var reserved = await db.Uploads.Where(u => u.FileId == null).GroupBy(u => u.OwnerId).Select(g => new { g.Key, Bytes = g.Sum(u => u.Length) }).ToDictionaryAsync(g => g.Key, g => g.Bytes, cancellationToken);
         var users = await db.Users.Select(u => u.Id).ToListAsync(cancellationToken);
         var charged = await db.Usage.AsNoTracking().ToDictionaryAsync(u => u.UserId, u => u.UsedBytes, cancellationToken);

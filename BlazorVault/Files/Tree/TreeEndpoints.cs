@@ -87,6 +87,9 @@ internal static class TreeEndpoints
         trash.MapPost("/{id}/restore", NotFoundId).ExcludeFromDescription();
         trash.MapDelete("/{id}", NotFoundId).ExcludeFromDescription();
 
+        endpoints.MapGet("/api/usage", async (ClaimsPrincipal user, TreeService tree, CancellationToken ct) => TypedResults.Ok(await tree.GetUsageAsync(OwnerId(user), ct)))
+            .RequireAuthorization(AccountsExtensions.ApiPolicy).WithTags("Files").WithName("GetUsage")
+            .WithSummary("Bytes charged against your quota, and how much of that is in the trash and in earlier versions.");
         endpoints.MapPost("/api/zip", ZipSelection).RequireAuthorization(AccountsExtensions.ApiPolicy).WithTags("Files")
             .WithName("DownloadSelectionZip").WithSummary("Chosen files and folders as one ZIP, streamed while it is built.");
 
@@ -230,8 +233,18 @@ internal static class TreeEndpoints
         context.Response.Headers.ContentDisposition = FileDownload.ContentDisposition(plan.Name);
         context.Response.Headers.XContentTypeOptions = "nosniff";
         context.Response.Headers.CacheControl = "private, no-store";
-        // Built while sent: the length is not known up front, so the response is chunked.
-        await zip.WriteAsync(plan, context.Response.Body, context.RequestAborted);
+        // Built while sent: the length is not known up front, so the response is chunked. ZipArchive writes
+        // entry headers and the central directory synchronously even from its async API; a buffer in front
+        // makes those few larger writes, allowed for this response only.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } bodyControl)
+        {
+            bodyControl.AllowSynchronousIO = true;
+        }
+
+        // Not disposed: that would dispose the response body under it.
+        var buffered = new BufferedStream(context.Response.Body, 64 * 1024);
+        await zip.WriteAsync(plan, buffered, context.RequestAborted);
+        await buffered.FlushAsync(context.RequestAborted);
     }
 
     private static bool TryDestination(JsonElement value, out Destination? destination)

@@ -13,8 +13,7 @@ public sealed record ZipPlan(string Name, IReadOnlyList<string> Folders, IReadOn
 
 /// <summary>
 /// Builds ZIPs of folders and selections while they are sent: no temporary file, one entry's copy
-/// buffer in memory whatever the size, Zip64 where sizes need it, entries stored uncompressed for
-/// types that are compressed already.
+/// buffer in memory whatever the size, Zip64 where sizes need it, and deflate only for types it shrinks.
 /// </summary>
 public sealed class ZipDownload(IDbContextFactory<VaultDbContext> dbFactory, IBlobStore blobs, ILogger<ZipDownload> logger)
 {
@@ -110,7 +109,7 @@ public sealed class ZipDownload(IDbContextFactory<VaultDbContext> dbFactory, IBl
 
         foreach (var file in plan.Files)
         {
-            var entry = archive.CreateEntry(file.Path, IsCompressed(file) ? CompressionLevel.NoCompression : CompressionLevel.Fastest);
+            var entry = archive.CreateEntry(file.Path, IsCompressible(file) ? CompressionLevel.Fastest : CompressionLevel.NoCompression);
             entry.LastWriteTime = file.ModifiedAt;
             await using var source = await blobs.OpenReadAsync(file.Sha256, cancellationToken);
             await using var target = await entry.OpenAsync(cancellationToken);
@@ -139,13 +138,17 @@ public sealed class ZipDownload(IDbContextFactory<VaultDbContext> dbFactory, IBl
         return chosen;
     }
 
-    /// <summary>Images, audio, video and archives gain nothing from deflate: stored as they are, fast.</summary>
-    private static bool IsCompressed(ZipFileEntry file) =>
-        file.ContentType.StartsWith("image/", StringComparison.Ordinal) && file.ContentType != "image/svg+xml" && file.ContentType != "image/bmp"
-        || file.ContentType.StartsWith("video/", StringComparison.Ordinal)
-        || file.ContentType.StartsWith("audio/", StringComparison.Ordinal) && file.ContentType != "audio/wav"
-        || file.ContentType is "application/zip" or "application/gzip" or "application/x-gzip" or "application/x-7z-compressed"
-            or "application/x-rar-compressed" or "application/vnd.rar" or "application/x-xz" or "application/zstd" or "application/x-bzip2"
-            or "application/pdf" or "application/epub+zip"
-        || file.ContentType.StartsWith("application/vnd.openxmlformats", StringComparison.Ordinal);
+    /// <summary>
+    /// Deflate only what is known to shrink (text, markup, data formats, uncompressed images and sound);
+    /// everything else is stored as it is: images, video, archives and unknown binaries gain little and
+    /// would make the ZIP as slow as the compressor.
+    /// </summary>
+    private static bool IsCompressible(ZipFileEntry file) =>
+        file.ContentType.StartsWith("text/", StringComparison.Ordinal)
+        || file.ContentType is "application/json" or "application/xml" or "application/javascript" or "application/x-javascript"
+            or "application/rtf" or "application/sql" or "application/x-sh" or "application/x-tar" or "application/msword"
+            or "application/vnd.ms-excel" or "application/vnd.ms-powerpoint" or "image/svg+xml" or "image/bmp" or "image/x-ms-bmp"
+            or "image/tiff" or "audio/wav" or "audio/x-wav" or "application/x-ndjson" or "application/yaml"
+        || file.ContentType.EndsWith("+json", StringComparison.Ordinal)
+        || file.ContentType.EndsWith("+xml", StringComparison.Ordinal) && file.ContentType != "application/epub+zip";
 }

@@ -40,7 +40,7 @@ public sealed partial class FolderBrowserTests(BrowserFixture browser) : Dashboa
             await Expect(FolderRow("Projects")).ToBeVisibleAsync();
             // The dialog is gone and the focus came back to the button that opened it.
             await Expect(Page.GetByTestId("name-dialog")).Not.ToBeAttachedAsync();
-            await Expect(Page.GetByTestId("new-folder")).ToBeFocusedAsync();
+            await Page.WaitForFunctionAsync("() => document.activeElement?.dataset.testid === 'new-folder'");
 
             // A whole folder, chosen with the folder chooser: its tree is recreated.
             await Page.Locator("input[webkitdirectory]:not([disabled])").SetInputFilesAsync(root);

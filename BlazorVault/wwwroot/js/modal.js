@@ -4,8 +4,14 @@ const opened = new Map();
 
 export function open(key, dialog) {
     opened.set(key, document.activeElement);
-    const first = dialog.querySelector('[autofocus], input:not([type=hidden]), .modal-footer .btn-primary, .modal-footer .btn-danger, button');
-    first?.focus();
+    // In this order: a field to fill, else the action the dialog offers, else anything.
+    for (const selector of ['[autofocus]', 'input:not([type=hidden])', '.modal-footer .btn-primary', '.modal-footer .btn-danger', 'button']) {
+        const first = dialog.querySelector(selector);
+        if (first) {
+            first.focus();
+            return;
+        }
+    }
 }
 
 export function close(key) {

@@ -6,7 +6,7 @@ using BlazorVault.Files;
 
 namespace BlazorVault.Tests.Files;
 
-public sealed class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
+public class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
 {
     private readonly Infrastructure.VaultApp _app = shared.App;
 
@@ -272,11 +272,13 @@ public sealed class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVa
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.GetAsync($"api/files/{item.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.GetAsync($"api/files/{item.Id}/content")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.DeleteAsync($"api/files/{item.Id}")).StatusCode);
-        Assert.Contains(Directory.EnumerateFiles(_app.DataDirectory, "*", SearchOption.AllDirectories), f => Path.GetFileName(f) == item.Sha256);
+        // In the trash the bytes stay, in whichever store the app uses.
+        Assert.True(await Infrastructure.StagedBytes.BlobExistsAsync(_app, item.Sha256));
 
         Assert.Equal(HttpStatusCode.NoContent, (await alice.Api.DeleteAsync($"api/trash/{item.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.DeleteAsync($"api/trash/{item.Id}")).StatusCode);
         Assert.DoesNotContain(Directory.EnumerateFiles(_app.DataDirectory, "*", SearchOption.AllDirectories), f => Path.GetFileName(f) == item.Sha256);
+        Assert.False(await Infrastructure.StagedBytes.BlobExistsAsync(_app, item.Sha256));
     }
 
     [Theory]
@@ -327,3 +329,6 @@ public sealed class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVa
         Assert.False(paths.GetProperty("/api/token").GetProperty("post").TryGetProperty("security", out _));
     }
 }
+
+/// <summary><see cref="FileApiTests"/> with the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>).</summary>
+public sealed class FileApiOnS3Tests(S3SharedVaultApp shared) : FileApiTests(shared), IClassFixture<S3SharedVaultApp>;

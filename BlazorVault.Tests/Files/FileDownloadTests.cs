@@ -4,7 +4,7 @@ using BlazorVault.Files;
 
 namespace BlazorVault.Tests.Files;
 
-public sealed class FileDownloadTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
+public class FileDownloadTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
 {
     private static readonly byte[] Hundred = [.. Enumerable.Range(0, 100).Select(i => (byte)i)];
 
@@ -182,3 +182,6 @@ public sealed class FileDownloadTests(SharedVaultApp shared) : IClassFixture<Sha
     private static HttpClient ClientFor(FilesTestClient user, string route) =>
         route.StartsWith("api/", StringComparison.Ordinal) ? user.Api : user.Browser;
 }
+
+/// <summary><see cref="FileDownloadTests"/> with the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>): ranges are fetched from it.</summary>
+public sealed class FileDownloadOnS3Tests(S3SharedVaultApp shared) : FileDownloadTests(shared), IClassFixture<S3SharedVaultApp>;

@@ -128,10 +128,35 @@ public sealed class GeneratedStream(long length, Func<long, Task>? beforeRead = 
     }
 }
 
-/// <summary>One <see cref="VaultApp"/> shared by a test class whose tests each use their own users.</summary>
-public sealed class SharedVaultApp : IAsyncDisposable
+/// <summary>
+/// One <see cref="VaultApp"/> shared by a test class whose tests each use their own users; started by
+/// the first test that asks (a class's tests run one after another).
+/// </summary>
+public class SharedVaultApp : IAsyncDisposable
 {
-    public VaultApp App { get; } = new();
+    private VaultApp? _app;
 
-    public ValueTask DisposeAsync() => App.DisposeAsync();
+    public VaultApp App => _app ??= Start();
+
+    /// <summary>Settings the app starts with, on top of <see cref="VaultApp"/>'s own.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual VaultApp Start() => new(settings: Settings);
+}
+
+/// <summary>The same, with its bytes in a bucket of its own on the test S3 server (skips where there is none).</summary>
+public sealed class S3SharedVaultApp(S3Server s3) : SharedVaultApp
+{
+    protected override VaultApp Start() =>
+        new(settings: s3.NewBucketSettingsAsync(nameof(S3SharedVaultApp)).GetAwaiter().GetResult());
 }

@@ -6,7 +6,7 @@ using BlazorVault.Tests.Infrastructure;
 
 namespace BlazorVault.Tests.Sharing;
 
-public sealed class ShareLinkHttpTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
+public class ShareLinkHttpTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
 {
     private VaultApp App => shared.App;
 
@@ -217,6 +217,9 @@ public sealed class ShareLinkHttpTests(SharedVaultApp shared) : IClassFixture<Sh
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"s/{apiToken}/download")).StatusCode);
     }
 }
+
+/// <summary><see cref="ShareLinkHttpTests"/> with the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>).</summary>
+public sealed class ShareLinkHttpOnS3Tests(S3SharedVaultApp shared) : ShareLinkHttpTests(shared), IClassFixture<S3SharedVaultApp>;
 
 public sealed class ShareLinkRestartTests
 {

@@ -437,7 +437,10 @@ public sealed class FileService(
     }
 
     private FileContent ContentOf(FileItem file) =>
-        new(file, (blobs as IPhysicalBlobFiles)?.GetPhysicalPath(file.Sha256), cancellationToken => blobs.OpenReadAsync(file.Sha256, cancellationToken));
+        new(file, (blobs as IPhysicalBlobFiles)?.GetPhysicalPath(file.Sha256), cancellationToken => blobs.OpenReadAsync(file.Sha256, cancellationToken))
+        {
+            RedirectUrl = () => (blobs as IPresignedBlobUrls)?.GetDownloadUrl(file.Sha256, file.Name, file.ContentType),
+        };
 
     internal static string EscapeLike(string term) =>
         term.Replace("\\", "\\\\", StringComparison.Ordinal)

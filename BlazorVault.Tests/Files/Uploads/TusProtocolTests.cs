@@ -7,7 +7,7 @@ using BlazorVault.Tests.Infrastructure;
 namespace BlazorVault.Tests.Files.Uploads;
 
 /// <summary>tus 1.0 at /api/uploads against the real app: the protocol, its limits and who may touch an upload.</summary>
-public sealed partial class TusProtocolTests(TusProtocolTests.LimitedApp shared) : IClassFixture<TusProtocolTests.LimitedApp>
+public partial class TusProtocolTests(TusProtocolTests.LimitedApp shared) : IClassFixture<TusProtocolTests.LimitedApp>
 {
     public const int MaxUploadBytes = 256 * 1024;
     public const int QuotaBytes = 600_000;
@@ -244,7 +244,7 @@ public sealed partial class TusProtocolTests(TusProtocolTests.LimitedApp shared)
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(10_000, await alice.Api.OffsetAsync(path));
-        Assert.Equal(10_000, new FileInfo(StagedPath(path)).Length);
+        Assert.Equal(10_000, await StagedBytes.LengthAsync(_app, UploadId(path)));
         Assert.Equal(0, (await alice.ListAsync()).Total);
     }
 
@@ -283,13 +283,13 @@ public sealed partial class TusProtocolTests(TusProtocolTests.LimitedApp shared)
             Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
         }
 
-        Assert.True(File.Exists(StagedPath(path)));
+        Assert.Equal(400, await StagedBytes.LengthAsync(_app, UploadId(path)));
 
         using var terminated = await alice.Api.TerminateAsync(path);
 
         Assert.Equal(HttpStatusCode.NoContent, terminated.StatusCode);
         Assert.Null(await alice.Api.OffsetAsync(path));
-        Assert.False(File.Exists(StagedPath(path)));
+        Assert.Null(await StagedBytes.LengthAsync(_app, UploadId(path)));
         using var patchAfter = await alice.Api.PatchAsync(path, 400, new byte[600]);
         Assert.Equal(HttpStatusCode.NotFound, patchAfter.StatusCode);
         using var again = await alice.Api.TerminateAsync(path);
@@ -410,20 +410,35 @@ public sealed partial class TusProtocolTests(TusProtocolTests.LimitedApp shared)
             ? Directory.GetFiles(Path.Combine(_app.DataDirectory, "uploads"), "*.json").Length
             : 0;
 
-    private string StagedPath(string uploadPath) =>
-        Path.Combine(_app.DataDirectory, "tmp", "resumable", uploadPath.Split('/')[^1]);
+    private static string UploadId(string uploadPath) => uploadPath.Split('/')[^1];
 
     [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*value="([^"]+)""")]
     private static partial Regex AntiforgeryInput();
 
-    public sealed class LimitedApp : IAsyncDisposable
+    public class LimitedApp : SharedVaultApp
     {
-        public VaultApp App { get; } = new(settings: new Dictionary<string, string?>
+        protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>
         {
             ["Vault:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Vault:DefaultQuotaBytes"] = QuotaBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        };
+    }
 
-        public ValueTask DisposeAsync() => App.DisposeAsync();
+    /// <summary>The same limits, with the bytes in a bucket of its own on the test S3 server.</summary>
+    public sealed class S3LimitedApp(S3Server s3) : LimitedApp
+    {
+        protected override VaultApp Start()
+        {
+            var settings = s3.NewBucketSettingsAsync(nameof(TusProtocolTests)).GetAwaiter().GetResult();
+            foreach (var (key, value) in Settings!)
+            {
+                settings[key] = value;
+            }
+
+            return new VaultApp(settings: settings);
+        }
     }
 }
+
+/// <summary><see cref="TusProtocolTests"/> with the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>): a multipart upload and a tail object per upload.</summary>
+public sealed class TusProtocolOnS3Tests(TusProtocolTests.S3LimitedApp shared) : TusProtocolTests(shared), IClassFixture<TusProtocolTests.S3LimitedApp>;

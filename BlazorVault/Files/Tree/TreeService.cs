@@ -554,8 +554,11 @@ public sealed class TreeService(
                     b => b.RefCount - doomedFiles.Count(f => f.Sha256 == b.Sha256) - doomedVersions.Count(v => v.Sha256 == b.Sha256)),
                 cancellationToken);
             await doomedVersions.ExecuteDeleteAsync(cancellationToken);
-            // Share links go with their files (cascade); folders' children that were deleted on their own keep their path (set null).
+            // Share links go with their files (cascade). What was deleted on its own before its folder went keeps
+            // its trashed-from path, and no longer points at the folder (Folders' own parent key does that by set null).
             await doomedFiles.ExecuteDeleteAsync(cancellationToken);
+            await db.Files.Where(f => f.OwnerId == ownerId && f.FolderId != null && doomedFolders.Select(d => d.Id).Contains(f.FolderId.Value))
+                .ExecuteUpdateAsync(set => set.SetProperty(f => f.FolderId, (Guid?)null), cancellationToken);
             await doomedFolders.ExecuteDeleteAsync(cancellationToken);
             await UsageLedger.ReleaseAsync(db, ownerId, bytes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);

@@ -158,6 +158,59 @@ public sealed class TreeService(
     }
 
     /// <summary>
+    /// Which of the paths ("a.txt", or "Photos/2026/a.jpg" below the folder) name a file or folder that is
+    /// already there, so that an upload can ask before it clashes. Read only; a path whose folders do not
+    /// exist yet cannot clash.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> TakenAsync(string ownerId, Guid? folderId, IEnumerable<string> paths, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        // Folder paths resolved so far ("" is the folder itself); null where a folder is missing.
+        var folders = new Dictionary<string, Guid?[]?>(StringComparer.Ordinal) { [""] = [folderId] };
+        foreach (var path in paths)
+        {
+            var segments = TreeQueries.SplitPath(path);
+            if (segments is null || segments.Count == 0)
+            {
+                continue;
+            }
+
+            var parent = await ResolveAsync(string.Join('/', segments.SkipLast(1)));
+            if (parent is not null && await TreeQueries.NameTakenAsync(db, ownerId, parent[0], NameKeys.For(segments[^1]), null, cancellationToken))
+            {
+                taken.Add(path);
+            }
+        }
+
+        return taken;
+
+        async Task<Guid?[]?> ResolveAsync(string folderPath)
+        {
+            if (folders.TryGetValue(folderPath, out var known))
+            {
+                return known;
+            }
+
+            var slash = folderPath.LastIndexOf('/');
+            var above = await ResolveAsync(slash < 0 ? "" : folderPath[..slash]);
+            Guid?[]? found = null;
+            if (above is not null)
+            {
+                var key = NameKeys.For(slash < 0 ? folderPath : folderPath[(slash + 1)..]);
+                var parentId = above[0];
+                var id = await db.Folders.Where(f => f.OwnerId == ownerId && f.ParentId == parentId && f.NameKey == key && f.TrashId == null)
+                    .Select(f => (Guid?)f.Id).FirstOrDefaultAsync(cancellationToken);
+                found = id is null ? null : [id];
+            }
+
+            folders[folderPath] = found;
+            return found;
+        }
+    }
+
+    /// <summary>
     /// Renames and/or moves a folder. Moving it into itself or below itself is a conflict, as is nesting
     /// deeper than <see cref="TreeRules.MaxDepth"/>; the tree lock makes two racing moves take turns, so
     /// they cannot form a cycle between them.

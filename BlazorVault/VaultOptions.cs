@@ -57,8 +57,14 @@ public sealed class TrashSettings
     public int RetentionDays { get; set; } = 30;
 }
 
-public sealed class StorageSettings
+public sealed class StorageSettings : IValidatableObject
 {
+    /// <summary>Where file bytes live: <c>FileSystem</c> (the data directory) or <c>S3</c> (a bucket, see <see cref="S3"/>).</summary>
+    public Storage.StorageProvider Provider { get; set; } = Storage.StorageProvider.FileSystem;
+
+    /// <summary>The bucket's settings; read only when <see cref="Provider"/> is <c>S3</c>.</summary>
+    public Storage.S3StorageSettings S3 { get; set; } = new();
+
     /// <summary>New uploads are refused while the data volume has less than this free (plus the upload's size).</summary>
     [Range(0, long.MaxValue)]
     public long MinFreeBytes { get; set; } = 1024L * 1024 * 1024;
@@ -66,6 +72,9 @@ public sealed class StorageSettings
     /// <summary>How long a blob written for a commit stays protected from the sweep if its writer dies before committing.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PendingGrace { get; set; } = TimeSpan.FromMinutes(15);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        Provider == Storage.StorageProvider.S3 ? S3.Validate() : [];
 }
 
 public sealed class MaintenanceSettings

@@ -29,6 +29,8 @@ public sealed class FoldersMigrationTests
                 ('00000000-0000-7000-8000-000000000004', 'u1', 'Ärger.txt', 'x/y', 1, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '2026-11-03 00:00:00+00:00'),
                 ('00000000-0000-7000-8000-000000000005', 'u1', 'ärger.txt', 'x/y', 1, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '2026-11-03 00:00:00+00:00'),
                 ('00000000-0000-7000-8000-000000000006', 'u2', 'report.pdf', 'x/y', 1, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '2026-11-01 00:00:00+00:00');
+                INSERT INTO "ShareLinks" ("Id", "FileId", "CreatedById", "CreatedAt", "ExpiresAt", "Downloads") VALUES
+                ('00000000-0000-7000-8000-0000000000aa', '00000000-0000-7000-8000-000000000001', 'u1', '2026-11-01 00:00:00+00:00', '2027-11-01 00:00:00+00:00', 0);
                 """,
                 cancel);
 
@@ -44,5 +46,7 @@ public sealed class FoldersMigrationTests
             files.Select(f => (f.OwnerId, f.Name)));
         Assert.All(files, f => Assert.Null(f.FolderId));
         Assert.All(files, f => Assert.Equal(NameKeys.For(f.Name), f.NameKey));
+        // The upgrade never rebuilds the files table, whose drop would take its share links along.
+        Assert.Equal(1, await after.ShareLinks.CountAsync(cancel));
     }
 }

@@ -21,7 +21,7 @@ public abstract class DashboardBrowserTest(BrowserFixture browser) : BrowserTest
     protected ILocator Dialog => Page.GetByRole(AriaRole.Dialog);
 
     /// <summary>The upload zone's file chooser. Spent inputs stay in the page, hidden, while their files upload.</summary>
-    protected ILocator FileChooser => Page.Locator("input[type=file]:not([hidden])");
+    protected ILocator FileChooser => Page.Locator("input[type=file]:not([hidden]):not([webkitdirectory])");
 
     /// <summary>Registers <see cref="UserName"/> through the form and waits until the dashboard answers clicks.</summary>
     protected async Task OpenDashboardAsNewUserAsync()

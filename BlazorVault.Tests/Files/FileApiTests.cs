@@ -272,11 +272,13 @@ public abstract class FileApiTests(SharedVaultApp shared)
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.GetAsync($"api/files/{item.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.GetAsync($"api/files/{item.Id}/content")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.DeleteAsync($"api/files/{item.Id}")).StatusCode);
-        Assert.Contains(Directory.EnumerateFiles(_app.DataDirectory, "*", SearchOption.AllDirectories), f => Path.GetFileName(f) == item.Sha256);
+        // In the trash the bytes stay, in whichever store the app uses.
+        Assert.True(await Infrastructure.StagedBytes.BlobExistsAsync(_app, item.Sha256));
 
         Assert.Equal(HttpStatusCode.NoContent, (await alice.Api.DeleteAsync($"api/trash/{item.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Api.DeleteAsync($"api/trash/{item.Id}")).StatusCode);
         Assert.DoesNotContain(Directory.EnumerateFiles(_app.DataDirectory, "*", SearchOption.AllDirectories), f => Path.GetFileName(f) == item.Sha256);
+        Assert.False(await Infrastructure.StagedBytes.BlobExistsAsync(_app, item.Sha256));
     }
 
     [Theory]
@@ -331,3 +333,6 @@ public abstract class FileApiTests(SharedVaultApp shared)
 
     public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : FileApiTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }
+
+/// <summary><see cref="FileApiTests"/> as several instances run it: PostgreSQL, and the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>).</summary>
+public sealed class FileApiOnS3Tests(S3SharedVaultApp shared) : FileApiTests(shared), IClassFixture<S3SharedVaultApp>;

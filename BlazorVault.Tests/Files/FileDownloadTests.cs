@@ -186,3 +186,6 @@ public abstract class FileDownloadTests(SharedVaultApp shared)
 
     public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : FileDownloadTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }
+
+/// <summary><see cref="FileDownloadTests"/> as several instances run it: PostgreSQL, and the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>): ranges are fetched from it.</summary>
+public sealed class FileDownloadOnS3Tests(S3SharedVaultApp shared) : FileDownloadTests(shared), IClassFixture<S3SharedVaultApp>;

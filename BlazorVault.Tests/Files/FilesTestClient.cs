@@ -129,10 +129,22 @@ public sealed class GeneratedStream(long length, Func<long, Task>? beforeRead = 
     }
 }
 
-/// <summary>One <see cref="VaultApp"/> with the default settings, shared by a test class whose tests each use their own users.</summary>
+/// <summary>
+/// One <see cref="VaultApp"/> with the default settings, shared by a test class whose tests each use their
+/// own users; on SQLite or PostgreSQL with the bytes in the data directory.
+/// </summary>
 public abstract class SharedVaultApp(DatabaseProvider provider) : VaultAppFixture(provider)
 {
     public sealed class Sqlite() : SharedVaultApp(DatabaseProvider.Sqlite);
 
     public sealed class PostgreSql() : SharedVaultApp(DatabaseProvider.PostgreSql);
+}
+
+/// <summary>
+/// The same as several instances run it: the metadata in PostgreSQL, the bytes in a bucket of its own on the
+/// test S3 server (skips where either is missing).
+/// </summary>
+public sealed class S3SharedVaultApp(S3Server s3) : SharedVaultApp(DatabaseProvider.PostgreSql)
+{
+    protected override VaultApp Start() => Start(s3.NewBucketSettingsAsync(nameof(S3SharedVaultApp)).GetAwaiter().GetResult());
 }

@@ -47,16 +47,20 @@ public sealed class FilesTestBed : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
+    /// <param name="settings">Configuration on top (<c>Vault:Storage:*</c> for another store, say).</param>
     public static async Task<FilesTestBed> CreateAsync(
-        long maxUploadBytes = 1024 * 1024, long quotaBytes = 10 * 1024 * 1024, TimeProvider? clock = null, DatabaseProvider provider = DatabaseProvider.Sqlite)
+        long maxUploadBytes = 1024 * 1024, long quotaBytes = 10 * 1024 * 1024, TimeProvider? clock = null, IDictionary<string, string?>? settings = null,
+        DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         var database = TestDatabase.Create(provider);
         var directory = TempDirectory.Create();
+        var options = new VaultOptions { DataDirectory = directory, MaxUploadBytes = maxUploadBytes, DefaultQuotaBytes = quotaBytes, Storage = { MinFreeBytes = 0 } };
+        new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build().GetSection(VaultOptions.SectionName).Bind(options);
         var services = new ServiceCollection()
             .AddLogging()
             .AddMetrics()
             .AddSingleton<IHostEnvironment>(new TestHostEnvironment(directory))
-            .AddSingleton(Options.Create(new VaultOptions { DataDirectory = directory, MaxUploadBytes = maxUploadBytes, DefaultQuotaBytes = quotaBytes, Storage = { MinFreeBytes = 0 } }))
+            .AddSingleton(Options.Create(options))
             .AddSingleton<VaultPaths>()
             .AddSingleton(clock ?? TimeProvider.System)
             .AddSingleton<InstanceIdentity>()

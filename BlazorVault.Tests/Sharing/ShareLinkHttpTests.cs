@@ -222,6 +222,9 @@ public abstract class ShareLinkHttpTests(SharedVaultApp shared)
     public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : ShareLinkHttpTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }
 
+/// <summary><see cref="ShareLinkHttpTests"/> as several instances run it: PostgreSQL, and the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>).</summary>
+public sealed class ShareLinkHttpOnS3Tests(S3SharedVaultApp shared) : ShareLinkHttpTests(shared), IClassFixture<S3SharedVaultApp>;
+
 public sealed class ShareLinkRestartTests
 {
     [Fact]

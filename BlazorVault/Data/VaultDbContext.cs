@@ -52,6 +52,8 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
     {
         base.OnModelCreating(builder);
         builder.ApplyConfiguration(new SigningKeyConfiguration());
+        builder.ApplyConfiguration<S3StagingRecord>(new S3StagingConfiguration());
+        builder.ApplyConfiguration<S3StagingPart>(new S3StagingConfiguration());
 
         builder.Entity<StoredFile>(file =>
         {
@@ -64,8 +66,9 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
             file.Property(f => f.TrashedAt).HasConversion<UnixTimeConverter>();
             file.Property(f => f.TrashedFrom).HasMaxLength(TreeRules.MaxPathLength);
             file.HasOne<VaultUser>().WithMany().HasForeignKey(f => f.OwnerId).OnDelete(DeleteBehavior.Cascade);
-            // A purge removes a folder with what was deleted with it; anything deleted on its own before keeps its trashed-from path.
-            file.HasOne<Folder>().WithMany().HasForeignKey(f => f.FolderId).OnDelete(DeleteBehavior.SetNull);
+            // No foreign key to Folders: adding one to the existing table would make SQLite rebuild it, and a
+            // rebuild inside the migration's transaction cannot turn foreign keys off, so dropping the old table
+            // would cascade into its share links. TreeService keeps FolderId pointing at a folder row.
             // The dashboard pages a folder by id (= upload time) or name; the consistency check counts by hash.
             file.HasIndex(f => new { f.OwnerId, f.FolderId, f.NameKey }).IsUnique().HasFilter("\"TrashId\" IS NULL");
             file.HasIndex(f => new { f.OwnerId, f.Id });

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using BlazorVault.Storage;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 
@@ -62,13 +63,26 @@ public sealed class FileDownloadResult(FileContent content) : IResult, IEndpoint
         // The content address is the strongest validator there is: same hash, same bytes.
         var etag = new EntityTagHeaderValue($"\"{file.Sha256}\"");
         IResult inner;
-        if (Content.PhysicalPath is { } path && File.Exists(path))
+        if (HttpMethods.IsGet(httpContext.Request.Method) && !IsNotModified(httpContext, etag) && Content.RedirectUrl() is { } url)
+        {
+            // Access was checked (and a link's download counted) before this: the store sends the bytes itself.
+            headers.Remove(HeaderNames.ContentDisposition);
+            headers.CacheControl = "no-store";
+            inner = TypedResults.Redirect(url.AbsoluteUri);
+        }
+        else if (Content.PhysicalPath is { } path && File.Exists(path))
         {
             // Kestrel sends a physical file with sendfile, without copying it through our buffers.
             inner = TypedResults.PhysicalFile(path, file.ContentType, lastModified: file.CreatedAt, entityTag: etag, enableRangeProcessing: true);
         }
         else if (await Content.OpenReadAsync(httpContext.RequestAborted) is { } stream)
         {
+            if (stream is IBoundedRead bounded && httpContext.Request.GetTypedHeaders().Range?.Ranges is { Count: 1 } ranges && ranges.First() is { From: not null, To: { } to })
+            {
+                // A store that fetches on demand asks for exactly the range that is sent, not the rest of the blob.
+                bounded.StopAt(to + 1);
+            }
+
             inner = TypedResults.Stream(stream, file.ContentType, lastModified: file.CreatedAt, entityTag: etag, enableRangeProcessing: true);
         }
         else
@@ -81,6 +95,10 @@ public sealed class FileDownloadResult(FileContent content) : IResult, IEndpoint
 
         await inner.ExecuteAsync(httpContext);
     }
+
+    private static bool IsNotModified(HttpContext httpContext, EntityTagHeaderValue etag) =>
+        httpContext.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } tags
+        && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: false));
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {

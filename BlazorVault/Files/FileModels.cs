@@ -80,4 +80,8 @@ public abstract record Admission
 public delegate Task<bool> CommitClaim(VaultDbContext db, StoredFile file, CancellationToken cancellationToken);
 
 /// <summary>An owner's file opened for download: its metadata and where its bytes are (a local path when the store has one).</summary>
-public sealed record FileContent(FileItem File, string? PhysicalPath, Func<CancellationToken, Task<Stream?>> OpenReadAsync);
+public sealed record FileContent(FileItem File, string? PhysicalPath, Func<CancellationToken, Task<Stream?>> OpenReadAsync)
+{
+    /// <summary>Where the bytes can be fetched without the app (a presigned URL of the bucket); null to send them.</summary>
+    public Func<Uri?> RedirectUrl { get; init; } = () => null;
+}

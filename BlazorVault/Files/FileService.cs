@@ -46,12 +46,19 @@ public sealed class FileService(
             return new Admission.Refused(new UploadResult.InvalidName("Every folder of the path needs a valid name."));
         }
 
-        if (placement?.FolderId is { } folderId)
+        if (placement is not null && (placement.FolderId is not null || placement.Conflict == NameConflict.Fail))
         {
+            // Early answers before a byte is read; the commit decides again under the tree lock.
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            if (await TreeQueries.LiveFolderAsync(db, ownerId, folderId, cancellationToken) is null)
+            if (placement.FolderId is { } folderId && await TreeQueries.LiveFolderAsync(db, ownerId, folderId, cancellationToken) is null)
             {
                 return new Admission.Refused(new UploadResult.FolderNotFound());
+            }
+
+            if (placement.Conflict == NameConflict.Fail && string.IsNullOrWhiteSpace(placement.RelativePath)
+                && await TreeQueries.NameTakenAsync(db, ownerId, placement.FolderId, NameKeys.For(cleanName), except: null, cancellationToken))
+            {
+                return new Admission.Refused(new UploadResult.NameTaken($"\"{cleanName}\" is already there."));
             }
         }
 
@@ -441,7 +448,10 @@ public sealed class FileService(
         time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
 
     private FileContent ContentOf(FileItem file) =>
-        new(file, (blobs as IPhysicalBlobFiles)?.GetPhysicalPath(file.Sha256), cancellationToken => blobs.OpenReadAsync(file.Sha256, cancellationToken));
+        new(file, (blobs as IPhysicalBlobFiles)?.GetPhysicalPath(file.Sha256), cancellationToken => blobs.OpenReadAsync(file.Sha256, cancellationToken))
+        {
+            RedirectUrl = () => (blobs as IPresignedBlobUrls)?.GetDownloadUrl(file.Sha256, file.Name, file.ContentType),
+        };
 
     internal static string EscapeLike(string term) =>
         term.Replace("\\", "\\\\", StringComparison.Ordinal)

@@ -8,6 +8,7 @@ public static class FilesExtensions
         services.AddSingleton<Tree.TreeService>();
         services.AddSingleton<Tree.VersionService>();
         services.AddSingleton<Tree.ZipDownload>();
+        services.AddSingleton<DriveCommands>();
         services.AddSingleton<Tree.TrashPurger>();
         services.AddHostedService(sp => sp.GetRequiredService<Tree.TrashPurger>());
         // Scoped is per circuit: one upload queue and one set of toasts per browser tab.

@@ -22,13 +22,16 @@ public sealed class UploadItem
     private long _bytesDone;
     private long _startedAt;
 
-    internal UploadItem(IBrowserFile file, TimeProvider clock, ElementReference? input = null, int index = 0)
+    internal UploadItem(IBrowserFile file, TimeProvider clock, ElementReference? input = null, int index = 0, Placement? placement = null)
     {
         File = file;
         Input = input;
         InputIndex = index;
         _clock = clock;
-        Name = FileNames.Sanitize(file.Name) ?? file.Name;
+        Placement = placement ?? Placement.Root;
+        var name = FileNames.Sanitize(file.Name) ?? file.Name;
+        // A folder upload's files show with the folders they go into.
+        Name = string.IsNullOrEmpty(Placement.RelativePath) ? name : Placement.RelativePath + "/" + name;
     }
 
     public Guid Id { get; } = Guid.NewGuid();
@@ -74,6 +77,9 @@ public sealed class UploadItem
     public bool CanResume => ViaHttp && HttpHandle is not null && State is UploadState.Paused;
 
     internal IBrowserFile File { get; }
+
+    /// <summary>Where the file goes: the folder, the folders below it to find or make, and the name rule.</summary>
+    public Placement Placement { get; }
 
     /// <summary>The InputFile element the file was chosen in and its place in that input's list (for the HTTP path).</summary>
     internal ElementReference? Input { get; }
@@ -162,17 +168,27 @@ public sealed class UploadQueue(
 
     /// <inheritdoc cref="EnqueueAsync(string, IReadOnlyList{IBrowserFile})"/>
     /// <param name="input">The InputFile element holding <paramref name="chosen"/> in the same order; large files then go over HTTP.</param>
-    public async Task EnqueueAsync(string ownerId, IReadOnlyList<IBrowserFile> chosen, ElementReference? input)
+    public Task EnqueueAsync(string ownerId, IReadOnlyList<IBrowserFile> chosen, ElementReference? input) =>
+        EnqueueAsync(ownerId, new UploadBatch(chosen, input, Placement.Root));
+
+    /// <inheritdoc cref="EnqueueAsync(string, IReadOnlyList{IBrowserFile})"/>
+    public async Task EnqueueAsync(string ownerId, UploadBatch batch)
     {
-        ArgumentNullException.ThrowIfNull(chosen);
+        ArgumentNullException.ThrowIfNull(batch);
         ArgumentException.ThrowIfNullOrEmpty(ownerId);
+        var chosen = batch.Files;
         var usage = await files.GetUsageAsync(ownerId);
         var remaining = usage.QuotaBytes - usage.UsedBytes - _items.Where(i => !i.IsFinished).Sum(i => i.Size);
         var added = new List<UploadItem>();
         for (var index = 0; index < chosen.Count; index++)
         {
+            if (batch.Skip?.Contains(index) == true)
+            {
+                continue;
+            }
+
             var file = chosen[index];
-            var item = new UploadItem(file, clock, input, index);
+            var item = new UploadItem(file, clock, batch.Input, index, batch.PlacementOf(index));
             _items.Add(item);
             if (PreCheck(file, remaining) is { } error)
             {
@@ -302,7 +318,7 @@ public sealed class UploadQueue(
         try
         {
             // Earlier files of the batch have used space since it was queued.
-            if (await files.AdmitAsync(ownerId, item.File.Name, item.Size, token) is Admission.Refused refused)
+            if (await files.AdmitAsync(ownerId, item.File.Name, item.Size, token, item.Placement) is Admission.Refused refused)
             {
                 item.Fail(UploadRefusals.Message(refused.Reason));
                 return;
@@ -312,13 +328,13 @@ public sealed class UploadQueue(
             {
                 // Large files: the browser sends the bytes over HTTP, far faster than the circuit.
                 item.UseHttp();
-                item.Succeed(await http.UploadAsync(ownerId, input, item.InputIndex, handle => item.HttpHandle = handle, new ItemProgress(item, this), token));
+                item.Succeed(await http.UploadAsync(ownerId, input, item.InputIndex, item.Placement, handle => item.HttpHandle = handle, new ItemProgress(item, this), token));
                 return;
             }
 
             // Streamed straight into the blob store: the file is never held in memory here.
             await using var content = item.File.OpenReadStream(MaxUploadBytes, token);
-            var result = await files.UploadAsync(ownerId, item.File.Name, item.File.ContentType, content, new ItemProgress(item, this), token);
+            var result = await files.UploadAsync(ownerId, item.File.Name, item.File.ContentType, content, new ItemProgress(item, this), token, placement: item.Placement);
             switch (result)
             {
                 case UploadResult.Stored stored:
@@ -380,4 +396,25 @@ public sealed class UploadQueue(
 }
 
 /// <summary>Files chosen in one InputFile, with its element so that a script can read them too (the HTTP path).</summary>
-public sealed record ChosenFiles(IReadOnlyList<IBrowserFile> Files, ElementReference? Input);
+/// <param name="RelativePaths">For a chosen or dropped folder, each file's path below the place it goes ("Photos/2026/a.jpg"), in the same order.</param>
+public sealed record ChosenFiles(IReadOnlyList<IBrowserFile> Files, ElementReference? Input, IReadOnlyList<string>? RelativePaths = null);
+
+/// <summary>Files to upload together: where they go, and which of them (by index) to leave out.</summary>
+public sealed record UploadBatch(
+    IReadOnlyList<IBrowserFile> Files, ElementReference? Input, Placement Target,
+    IReadOnlyList<string>? RelativePaths = null, IReadOnlySet<int>? Skip = null)
+{
+    /// <summary>The target with the folders of file <paramref name="index"/>'s relative path below it.</summary>
+    public Placement PlacementOf(int index)
+    {
+        ArgumentNullException.ThrowIfNull(Target);
+        if (RelativePaths is null || index >= RelativePaths.Count)
+        {
+            return Target;
+        }
+
+        var path = RelativePaths[index].Replace('\\', '/');
+        var slash = path.LastIndexOf('/');
+        return Target with { RelativePath = slash > 0 ? path[..slash] : null };
+    }
+}

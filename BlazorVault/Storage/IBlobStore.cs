@@ -74,3 +74,23 @@ public sealed class BlobTooLargeException(long limit)
 {
     public long Limit { get; } = limit;
 }
+
+/// <summary>
+/// A blob stream that fetches ranges on demand (an object store's): told where its reader will stop, it
+/// asks the store for exactly those bytes instead of the rest of the blob.
+/// </summary>
+public interface IBoundedRead
+{
+    /// <summary>The reader will not read at or past <paramref name="end"/> (an exclusive offset).</summary>
+    void StopAt(long end);
+}
+
+/// <summary>
+/// An optional capability of stores whose blobs can be fetched straight from the store by URL: the download
+/// code checks access as usual and then redirects there, so the bytes do not pass through the app.
+/// </summary>
+public interface IPresignedBlobUrls
+{
+    /// <summary>A short-lived URL that answers with the blob's bytes and these headers; null when the store is not configured for it.</summary>
+    Uri? GetDownloadUrl(string sha256, string fileName, string contentType);
+}

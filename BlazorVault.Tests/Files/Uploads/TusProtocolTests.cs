@@ -245,7 +245,7 @@ public abstract partial class TusProtocolTests(TusProtocolTests.LimitedApp share
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(10_000, await alice.Api.OffsetAsync(path));
-        Assert.Equal(10_000, new FileInfo(StagedPath(path)).Length);
+        Assert.Equal(10_000, await StagedBytes.LengthAsync(_app, UploadId(path)));
         Assert.Equal(0, (await alice.ListAsync()).Total);
     }
 
@@ -284,13 +284,13 @@ public abstract partial class TusProtocolTests(TusProtocolTests.LimitedApp share
             Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
         }
 
-        Assert.True(File.Exists(StagedPath(path)));
+        Assert.Equal(400, await StagedBytes.LengthAsync(_app, UploadId(path)));
 
         using var terminated = await alice.Api.TerminateAsync(path);
 
         Assert.Equal(HttpStatusCode.NoContent, terminated.StatusCode);
         Assert.Null(await alice.Api.OffsetAsync(path));
-        Assert.False(File.Exists(StagedPath(path)));
+        Assert.Null(await StagedBytes.LengthAsync(_app, UploadId(path)));
         using var patchAfter = await alice.Api.PatchAsync(path, 400, new byte[600]);
         Assert.Equal(HttpStatusCode.NotFound, patchAfter.StatusCode);
         using var again = await alice.Api.TerminateAsync(path);
@@ -411,8 +411,7 @@ public abstract partial class TusProtocolTests(TusProtocolTests.LimitedApp share
             ? Directory.GetFiles(Path.Combine(_app.DataDirectory, "uploads"), "*.json").Length
             : 0;
 
-    private string StagedPath(string uploadPath) =>
-        Path.Combine(_app.DataDirectory, "tmp", "resumable", uploadPath.Split('/')[^1]);
+    private static string UploadId(string uploadPath) => uploadPath.Split('/')[^1];
 
     [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*value="([^"]+)""")]
     private static partial Regex AntiforgeryInput();
@@ -428,7 +427,25 @@ public abstract partial class TusProtocolTests(TusProtocolTests.LimitedApp share
         public sealed class PostgreSql() : LimitedApp(DatabaseProvider.PostgreSql);
     }
 
+    /// <summary>The same limits on PostgreSQL, with the bytes in a bucket of its own on the test S3 server.</summary>
+    public sealed class S3LimitedApp(S3Server s3) : LimitedApp(DatabaseProvider.PostgreSql)
+    {
+        protected override VaultApp Start()
+        {
+            var settings = s3.NewBucketSettingsAsync(nameof(TusProtocolTests)).GetAwaiter().GetResult();
+            foreach (var (key, value) in Settings!)
+            {
+                settings[key] = value;
+            }
+
+            return Start(settings);
+        }
+    }
+
     public sealed class OnSqlite(LimitedApp.Sqlite shared) : TusProtocolTests(shared), IClassFixture<LimitedApp.Sqlite>;
 
     public sealed class OnPostgreSql(LimitedApp.PostgreSql shared) : TusProtocolTests(shared), IClassFixture<LimitedApp.PostgreSql>;
 }
+
+/// <summary><see cref="TusProtocolTests"/> as several instances run it: PostgreSQL, and the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>): a multipart upload and a tail object per upload.</summary>
+public sealed class TusProtocolOnS3Tests(TusProtocolTests.S3LimitedApp shared) : TusProtocolTests(shared), IClassFixture<TusProtocolTests.S3LimitedApp>;

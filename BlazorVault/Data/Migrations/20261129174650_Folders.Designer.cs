@@ -582,11 +582,6 @@ namespace BlazorVault.Data.Migrations
 
             modelBuilder.Entity("BlazorVault.Files.StoredFile", b =>
                 {
-                    b.HasOne("BlazorVault.Files.Tree.Folder", null)
-                        .WithMany()
-                        .HasForeignKey("FolderId")
-                        .OnDelete(DeleteBehavior.SetNull);
-
                     b.HasOne("BlazorVault.Accounts.VaultUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")

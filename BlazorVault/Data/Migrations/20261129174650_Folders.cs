@@ -171,23 +171,11 @@ namespace BlazorVault.Data.Migrations
                 name: "IX_Folders_ParentId",
                 table: "Folders",
                 column: "ParentId");
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Files_Folders_FolderId",
-                table: "Files",
-                column: "FolderId",
-                principalTable: "Folders",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.SetNull);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_Files_Folders_FolderId",
-                table: "Files");
-
             migrationBuilder.DropTable(
                 name: "FileVersions");
 

@@ -432,6 +432,72 @@ namespace BlazorVault.Data.Migrations
                     b.ToTable("Blobs", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorVault.Storage.S3StagingPart", b =>
+                {
+                    b.Property<string>("StagingId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PartNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Offset")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("StagingId", "PartNumber");
+
+                    b.ToTable("S3StagingParts", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorVault.Storage.S3StagingRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaseTailKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BaseTailOffset")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BaseTailSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MultipartUploadId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TailKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TailOffset")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TailSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("S3Stagings", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -579,11 +645,6 @@ namespace BlazorVault.Data.Migrations
 
             modelBuilder.Entity("BlazorVault.Files.StoredFile", b =>
                 {
-                    b.HasOne("BlazorVault.Files.Tree.Folder", null)
-                        .WithMany()
-                        .HasForeignKey("FolderId")
-                        .OnDelete(DeleteBehavior.SetNull);
-
                     b.HasOne("BlazorVault.Accounts.VaultUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
@@ -637,6 +698,15 @@ namespace BlazorVault.Data.Migrations
                     b.HasOne("BlazorVault.Files.StoredFile", null)
                         .WithMany()
                         .HasForeignKey("FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Storage.S3StagingPart", b =>
+                {
+                    b.HasOne("BlazorVault.Storage.S3StagingRecord", null)
+                        .WithMany()
+                        .HasForeignKey("StagingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -158,6 +158,59 @@ public sealed class TreeService(
     }
 
     /// <summary>
+    /// Which of the paths ("a.txt", or "Photos/2026/a.jpg" below the folder) name a file or folder that is
+    /// already there, so that an upload can ask before it clashes. Read only; a path whose folders do not
+    /// exist yet cannot clash.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> TakenAsync(string ownerId, Guid? folderId, IEnumerable<string> paths, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        // Folder paths resolved so far ("" is the folder itself); null where a folder is missing.
+        var folders = new Dictionary<string, Guid?[]?>(StringComparer.Ordinal) { [""] = [folderId] };
+        foreach (var path in paths)
+        {
+            var segments = TreeQueries.SplitPath(path);
+            if (segments is null || segments.Count == 0)
+            {
+                continue;
+            }
+
+            var parent = await ResolveAsync(string.Join('/', segments.SkipLast(1)));
+            if (parent is not null && await TreeQueries.NameTakenAsync(db, ownerId, parent[0], NameKeys.For(segments[^1]), null, cancellationToken))
+            {
+                taken.Add(path);
+            }
+        }
+
+        return taken;
+
+        async Task<Guid?[]?> ResolveAsync(string folderPath)
+        {
+            if (folders.TryGetValue(folderPath, out var known))
+            {
+                return known;
+            }
+
+            var slash = folderPath.LastIndexOf('/');
+            var above = await ResolveAsync(slash < 0 ? "" : folderPath[..slash]);
+            Guid?[]? found = null;
+            if (above is not null)
+            {
+                var key = NameKeys.For(slash < 0 ? folderPath : folderPath[(slash + 1)..]);
+                var parentId = above[0];
+                var id = await db.Folders.Where(f => f.OwnerId == ownerId && f.ParentId == parentId && f.NameKey == key && f.TrashId == null)
+                    .Select(f => (Guid?)f.Id).FirstOrDefaultAsync(cancellationToken);
+                found = id is null ? null : [id];
+            }
+
+            folders[folderPath] = found;
+            return found;
+        }
+    }
+
+    /// <summary>
     /// Renames and/or moves a folder. Moving it into itself or below itself is a conflict, as is nesting
     /// deeper than <see cref="TreeRules.MaxDepth"/>; the tree lock makes two racing moves take turns, so
     /// they cannot form a cycle between them.
@@ -501,8 +554,11 @@ public sealed class TreeService(
                     b => b.RefCount - doomedFiles.Count(f => f.Sha256 == b.Sha256) - doomedVersions.Count(v => v.Sha256 == b.Sha256)),
                 cancellationToken);
             await doomedVersions.ExecuteDeleteAsync(cancellationToken);
-            // Share links go with their files (cascade); folders' children that were deleted on their own keep their path (set null).
+            // Share links go with their files (cascade). What was deleted on its own before its folder went keeps
+            // its trashed-from path, and no longer points at the folder (Folders' own parent key does that by set null).
             await doomedFiles.ExecuteDeleteAsync(cancellationToken);
+            await db.Files.Where(f => f.OwnerId == ownerId && f.FolderId != null && doomedFolders.Select(d => d.Id).Contains(f.FolderId.Value))
+                .ExecuteUpdateAsync(set => set.SetProperty(f => f.FolderId, (Guid?)null), cancellationToken);
             await doomedFolders.ExecuteDeleteAsync(cancellationToken);
             await UsageLedger.ReleaseAsync(db, ownerId, bytes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);

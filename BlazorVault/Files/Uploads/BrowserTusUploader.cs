@@ -29,15 +29,25 @@ public sealed class BrowserTusUploader(
     /// or throws <see cref="HttpUploadException"/> with a message for people, or OperationCanceledException.
     /// </summary>
     public async Task<FileItem> UploadAsync(
-        string ownerId, ElementReference input, int index, Action<int> started, IProgress<long> progress, CancellationToken cancellationToken)
+        string ownerId, ElementReference input, int index, Placement placement, Action<int> started, IProgress<long> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(started);
+        ArgumentNullException.ThrowIfNull(placement);
         var token = antiforgery.GetAntiforgeryToken()?.Value
             ?? throw new HttpUploadException("The page has no antiforgery token; reload it and try again.");
         _module ??= await ImportModuleAsync(cancellationToken);
         var callbacks = new Callbacks(progress);
         using var reference = DotNetObjectReference.Create(callbacks);
-        var settings = new { endpoint = "api/uploads", chunkSize = options.Value.BrowserChunkBytes, token };
+        // The placement travels as tus metadata; the server applies it when the last byte arrives.
+        var settings = new
+        {
+            endpoint = "api/uploads",
+            chunkSize = options.Value.BrowserChunkBytes,
+            token,
+            folderId = placement.FolderId?.ToString(),
+            relativePath = placement.RelativePath,
+            conflict = placement.Conflict.ToString().ToLowerInvariant(),
+        };
         var handle = await _module.InvokeAsync<int>("start", cancellationToken, input, index, settings, reference);
         started(handle);
         var module = _module;

@@ -54,7 +54,7 @@ export async function cancel(handle) {
     upload.cancelled = true;
     uploads.delete(handle);
     upload.request?.abort();
-    localStorage.removeItem(storageKey(upload.file));
+    localStorage.removeItem(storageKey(upload));
     if (upload.url) {
         // Best effort: an upload nobody deletes expires on its own. 423: the aborted PATCH is still
         // finishing on the server, so ask again shortly.
@@ -73,8 +73,25 @@ export async function cancel(handle) {
     }
 }
 
-function storageKey(file) {
-    return `blazorvault.tus:${file.name}:${file.size}:${file.lastModified}`;
+// Where the file goes is part of the key: a folder upload may hold equal files in two folders.
+function storageKey(upload) {
+    const { file, options } = upload;
+    return `blazorvault.tus:${options.folderId ?? ''}:${options.relativePath ?? ''}:${file.name}:${file.size}:${file.lastModified}`;
+}
+
+function metadata(upload) {
+    const { file, options } = upload;
+    const pairs = [`filename ${base64(file.name)}`, `filetype ${base64(file.type || 'application/octet-stream')}`];
+    if (options.folderId) {
+        pairs.push(`folderId ${base64(options.folderId)}`);
+    }
+    if (options.relativePath) {
+        pairs.push(`relativePath ${base64(options.relativePath)}`);
+    }
+    if (options.conflict) {
+        pairs.push(`conflict ${base64(options.conflict)}`);
+    }
+    return pairs.join(',');
 }
 
 function headers(upload, extra) {
@@ -134,7 +151,7 @@ async function fail(upload, handle, message) {
 // Sets upload.fileId when the server already stored the file (the last bytes got through, but the
 // answer did not).
 async function locate(upload) {
-    const key = storageKey(upload.file);
+    const key = storageKey(upload);
     upload.url ??= localStorage.getItem(key);
     if (!upload.url) {
         return null;
@@ -157,7 +174,7 @@ async function locate(upload) {
 }
 
 async function finish(upload, handle, offset, fileId) {
-    localStorage.removeItem(storageKey(upload.file));
+    localStorage.removeItem(storageKey(upload));
     uploads.delete(handle);
     report(upload, offset, true);
     await upload.dotnet.invokeMethodAsync('Completed', fileId);
@@ -175,7 +192,7 @@ async function run(upload, handle) {
 
 async function transfer(upload, handle) {
     const { file, options } = upload;
-    const key = storageKey(file);
+    const key = storageKey(upload);
     let failures = 0;
     let acknowledged = 0;
     while (!upload.paused && !upload.cancelled) {
@@ -196,7 +213,7 @@ async function transfer(upload, handle) {
                     method: 'POST',
                     headers: headers(upload, {
                         'Upload-Length': String(file.size),
-                        'Upload-Metadata': `filename ${base64(file.name)},filetype ${base64(file.type || 'application/octet-stream')}`,
+                        'Upload-Metadata': metadata(upload),
                     }),
                 });
                 if (created.status !== 201) {

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BlazorVault.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlVaultDbContext))]
-    [Migration("20261129180041_InitialPostgreSql")]
+    [Migration("20261129181613_InitialPostgreSql")]
     partial class InitialPostgreSql
     {
         /// <inheritdoc />
@@ -442,6 +442,72 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.ToTable("Blobs", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorVault.Storage.S3StagingPart", b =>
+                {
+                    b.Property<string>("StagingId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("PartNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Offset")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("StagingId", "PartNumber");
+
+                    b.ToTable("S3StagingParts", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorVault.Storage.S3StagingRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("BaseTailKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("BaseTailOffset")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BaseTailSize")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("CompletedLength")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("MultipartUploadId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("TailKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("TailOffset")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TailSize")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("S3Stagings", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -595,11 +661,6 @@ namespace BlazorVault.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("BlazorVault.Files.StoredFile", b =>
                 {
-                    b.HasOne("BlazorVault.Files.Tree.Folder", null)
-                        .WithMany()
-                        .HasForeignKey("FolderId")
-                        .OnDelete(DeleteBehavior.SetNull);
-
                     b.HasOne("BlazorVault.Accounts.VaultUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
@@ -653,6 +714,15 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.HasOne("BlazorVault.Files.StoredFile", null)
                         .WithMany()
                         .HasForeignKey("FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Storage.S3StagingPart", b =>
+                {
+                    b.HasOne("BlazorVault.Storage.S3StagingRecord", null)
+                        .WithMany()
+                        .HasForeignKey("StagingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

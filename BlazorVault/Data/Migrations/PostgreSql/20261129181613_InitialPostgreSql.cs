@@ -94,6 +94,26 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "S3Stagings",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    MultipartUploadId = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    TailKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    TailOffset = table.Column<long>(type: "bigint", nullable: false),
+                    TailSize = table.Column<long>(type: "bigint", nullable: false),
+                    BaseTailKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    BaseTailOffset = table.Column<long>(type: "bigint", nullable: false),
+                    BaseTailSize = table.Column<long>(type: "bigint", nullable: false),
+                    CompletedLength = table.Column<long>(type: "bigint", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_S3Stagings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SigningKeys",
                 columns: table => new
                 {
@@ -215,6 +235,34 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "Files",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OwnerId = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    NameKey = table.Column<string>(type: "character varying(295)", maxLength: 295, nullable: false, collation: "C"),
+                    FolderId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ContentType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    TrashId = table.Column<Guid>(type: "uuid", nullable: true),
+                    TrashedAt = table.Column<long>(type: "bigint", nullable: true),
+                    TrashedFrom = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Files", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Files_AspNetUsers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Folders",
                 columns: table => new
                 {
@@ -296,37 +344,24 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
-                name: "Files",
+                name: "S3StagingParts",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    OwnerId = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    NameKey = table.Column<string>(type: "character varying(295)", maxLength: 295, nullable: false, collation: "C"),
-                    FolderId = table.Column<Guid>(type: "uuid", nullable: true),
-                    ContentType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    StagingId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PartNumber = table.Column<int>(type: "integer", nullable: false),
+                    Offset = table.Column<long>(type: "bigint", nullable: false),
                     Size = table.Column<long>(type: "bigint", nullable: false),
-                    Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    TrashId = table.Column<Guid>(type: "uuid", nullable: true),
-                    TrashedAt = table.Column<long>(type: "bigint", nullable: true),
-                    TrashedFrom = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: true)
+                    ETag = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Files", x => x.Id);
+                    table.PrimaryKey("PK_S3StagingParts", x => new { x.StagingId, x.PartNumber });
                     table.ForeignKey(
-                        name: "FK_Files_AspNetUsers_OwnerId",
-                        column: x => x.OwnerId,
-                        principalTable: "AspNetUsers",
+                        name: "FK_S3StagingParts_S3Stagings_StagingId",
+                        column: x => x.StagingId,
+                        principalTable: "S3Stagings",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_Files_Folders_FolderId",
-                        column: x => x.FolderId,
-                        principalTable: "Folders",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateTable(
@@ -523,7 +558,13 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                 name: "FileVersions");
 
             migrationBuilder.DropTable(
+                name: "Folders");
+
+            migrationBuilder.DropTable(
                 name: "Leases");
+
+            migrationBuilder.DropTable(
+                name: "S3StagingParts");
 
             migrationBuilder.DropTable(
                 name: "ShareLinks");
@@ -541,10 +582,10 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "Files");
+                name: "S3Stagings");
 
             migrationBuilder.DropTable(
-                name: "Folders");
+                name: "Files");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");

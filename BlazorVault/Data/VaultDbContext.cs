@@ -72,6 +72,8 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
             // The dashboard pages a folder by id (= upload time) or name; the consistency check counts by hash.
             file.HasIndex(f => new { f.OwnerId, f.FolderId, f.NameKey }).IsUnique().HasFilter("\"TrashId\" IS NULL");
             file.HasIndex(f => new { f.OwnerId, f.Id });
+            // A folder's page in upload order (the dashboard's default) without sorting the folder.
+            file.HasIndex(f => new { f.OwnerId, f.FolderId, f.Id }).HasFilter("\"TrashId\" IS NULL");
             file.HasIndex(f => new { f.OwnerId, f.TrashId });
             file.HasIndex(f => f.FolderId);
             file.HasIndex(f => f.Sha256);

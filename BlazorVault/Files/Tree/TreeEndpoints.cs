@@ -242,7 +242,7 @@ internal static class TreeEndpoints
         }
 
         // Not disposed: that would dispose the response body under it.
-        var buffered = new BufferedStream(context.Response.Body, 64 * 1024);
+        var buffered = new BufferedStream(context.Response.Body, 256 * 1024);
         await zip.WriteAsync(plan, buffered, context.RequestAborted);
         await buffered.FlushAsync(context.RequestAborted);
     }

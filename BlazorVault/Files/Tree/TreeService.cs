@@ -126,8 +126,10 @@ public sealed class TreeService(
             {
                 (FileSortColumn.Date, false) => folders.OrderBy(f => f.Id),
                 (FileSortColumn.Date, true) => folders.OrderByDescending(f => f.Id),
+                (FileSortColumn.Name, true) when !searching => folders.OrderByDescending(f => f.NameKey),
                 (FileSortColumn.Name, true) => folders.OrderByDescending(f => f.NameKey).ThenByDescending(f => f.Id),
                 // Folders have no size of their own: by name.
+                _ when !searching => folders.OrderBy(f => f.NameKey),
                 _ => folders.OrderBy(f => f.NameKey).ThenBy(f => f.Id),
             };
             folderPage = [.. (await ordered.Skip(skip).Take(take).ToListAsync(cancellationToken)).Select(f => ToItem(f))];
@@ -138,7 +140,14 @@ public sealed class TreeService(
         if (fileTake > 0)
         {
             var fileSkip = Math.Max(0, skip - folderTotal);
-            filePage = await FileService.Order(files, query.SortBy, query.Descending)
+            // Within one folder a live name is unique: ordering by its key alone lets the index deliver the page.
+            var orderedFiles = (searching, query.SortBy, query.Descending) switch
+            {
+                (false, FileSortColumn.Name, false) => files.OrderBy(f => f.NameKey),
+                (false, FileSortColumn.Name, true) => files.OrderByDescending(f => f.NameKey),
+                _ => FileService.Order(files, query.SortBy, query.Descending),
+            };
+            filePage = await orderedFiles
                 .Skip(fileSkip)
                 .Take(fileTake)
                 .Select(f => new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt, f.FolderId, null))

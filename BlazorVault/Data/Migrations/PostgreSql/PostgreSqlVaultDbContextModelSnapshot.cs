@@ -195,6 +195,9 @@ namespace BlazorVault.Data.Migrations.PostgreSql
 
                     b.HasIndex("OwnerId", "TrashId");
 
+                    b.HasIndex("OwnerId", "FolderId", "Id")
+                        .HasFilter("\"TrashId\" IS NULL");
+
                     b.HasIndex("OwnerId", "FolderId", "NameKey")
                         .IsUnique()
                         .HasFilter("\"TrashId\" IS NULL");

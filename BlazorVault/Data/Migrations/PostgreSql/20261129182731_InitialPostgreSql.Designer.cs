@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BlazorVault.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlVaultDbContext))]
-    [Migration("20261129181613_InitialPostgreSql")]
+    [Migration("20261129182731_InitialPostgreSql")]
     partial class InitialPostgreSql
     {
         /// <inheritdoc />
@@ -197,6 +197,9 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.HasIndex("OwnerId", "Id");
 
                     b.HasIndex("OwnerId", "TrashId");
+
+                    b.HasIndex("OwnerId", "FolderId", "Id")
+                        .HasFilter("\"TrashId\" IS NULL");
 
                     b.HasIndex("OwnerId", "FolderId", "NameKey")
                         .IsUnique()

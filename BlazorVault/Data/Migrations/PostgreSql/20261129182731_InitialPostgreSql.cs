@@ -461,6 +461,12 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                 column: "FolderId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Files_OwnerId_FolderId_Id",
+                table: "Files",
+                columns: new[] { "OwnerId", "FolderId", "Id" },
+                filter: "\"TrashId\" IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Files_OwnerId_FolderId_NameKey",
                 table: "Files",
                 columns: new[] { "OwnerId", "FolderId", "NameKey" },

@@ -31,6 +31,7 @@ command -v curl >/dev/null || need_packages+=(curl)
 command -v jq >/dev/null || need_packages+=(jq)
 command -v sqlite3 >/dev/null || need_packages+=(sqlite3)
 command -v node >/dev/null || need_packages+=(nodejs npm)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_packages+=(postgresql)
 CHROMIUM=${BLAZORVAULT_CHROMIUM:-/usr/bin/chromium}
 [[ -x $CHROMIUM ]] || need_packages+=(chromium)
 if ((${#need_packages[@]})); then
@@ -44,6 +45,11 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 "$NGINX" -V 2>&1 | grep -q -- --with-http_dav_module || die "$NGINX has no WebDAV module (http_dav_module)"
 command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is needed"
 
+if ! command -v s3rver >/dev/null; then
+    log "npm install -g s3rver@3.7.1 (the S3-compatible server of the PostgreSQL + S3 rows)"
+    npm install -g --no-audit --no-fund --loglevel=error s3rver@3.7.1 >&2
+fi
+
 if [[ ! -d $BENCH_ROOT/browser/node_modules/playwright-core ]]; then
     log "npm ci in bench/browser (playwright-core only; no browser download)"
     (cd "$BENCH_ROOT/browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2)
@@ -52,15 +58,17 @@ fi
 # --- clean-up ---------------------------------------------------------------------------------
 
 WORK=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/blazorvault-bench.XXXXXX")
-APP_PID='' APP2_PID='' APP3_PID='' NGINX_PID='' SAMPLER_PID='' NODE_PID=''
+APP_PID='' APP2_PID='' APP3_PID='' APP4_PID='' NGINX_PID='' SAMPLER_PID='' NODE_PID='' S3_PID='' PG_DATA=''
 cleanup() {
     local rc=$?
     set +e
+    [[ -n $S3_PID ]] && kill "$S3_PID" 2>/dev/null
+    [[ -n $PG_DATA ]] && pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1
     [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null
     # playwright-core closes its Chromium when node gets SIGTERM.
     [[ -n $NODE_PID ]] && kill -TERM "$NODE_PID" 2>/dev/null && sleep 1
     [[ -n $NGINX_PID ]] && kill -QUIT "$NGINX_PID" 2>/dev/null
-    for pid in $APP_PID $APP2_PID $APP3_PID; do
+    for pid in $APP_PID $APP2_PID $APP3_PID $APP4_PID; do
         kill -TERM "$pid" 2>/dev/null
         for _ in {1..50}; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null
@@ -519,6 +527,54 @@ for ((run = 1; run <= RUNS; run++)); do
     zip_rate+=("$z") r_zip+=("$(ratio "$z" "$single")")
 done
 
+# --- the same app on PostgreSQL + S3 (s3rver), beside SQLite + the file system ---------------------------
+
+PG_BIN=$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n 1)")
+# pg_as <command...>: as root, PostgreSQL's tools run as the postgres user (initdb refuses root).
+pg_as() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+PG_DATA=$WORK/pg PG_PORT=$(free_port)
+mkdir -p "$PG_DATA" && [[ $(id -u) == 0 ]] && chown postgres "$PG_DATA"
+pg_as "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U vault --no-sync >/dev/null
+pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -l "$PG_DATA/log" -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1" start >/dev/null
+pg_as "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U vault vault
+S3_PORT=$(free_port)
+mkdir -p "$WORK/s3"
+NODE_OPTIONS=--openssl-legacy-provider s3rver -d "$WORK/s3" -a 127.0.0.1 -p "$S3_PORT" --silent >"$WORK/s3.log" 2>&1 &
+S3_PID=$!
+for _ in {1..100}; do curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break; sleep 0.1; done
+curl -fsS -X PUT "http://127.0.0.1:$S3_PORT/vault" -o /dev/null || die "s3rver did not start (see $WORK/s3.log)"
+start_app "$WORK/data4" "$WORK/app4.log" Vault__Database__Provider=PostgreSql \
+    "ConnectionStrings__Vault=Host=127.0.0.1;Port=$PG_PORT;Database=vault;Username=vault" \
+    Vault__Storage__Provider=S3 "Vault__Storage__S3__ServiceUrl=http://127.0.0.1:$S3_PORT" Vault__Storage__S3__Bucket=vault \
+    Vault__Storage__S3__AccessKey=S3RVER Vault__Storage__S3__SecretKey=S3RVER Vault__Storage__S3__ForcePathStyle=true
+APP4_PID=$STARTED_PID APP4=$STARTED_URL
+log "PostgreSQL + S3 instance pid $APP4_PID on $APP4 (PostgreSQL on $PG_PORT, s3rver on $S3_PORT)"
+register bench "$WORK/bench4.cookies" "$APP4"
+TOKEN4=$(curl -fsS "$APP4/api/token" -H 'Content-Type: application/json' \
+    -d "$(jq -nc --arg u bench --arg p "$PASSWORD" '{userName: $u, password: $p}')" | jq -r .access_token)
+[[ -n $TOKEN4 && $TOKEN4 != null ]] || die "no bearer token on the PostgreSQL + S3 instance"
+SMALL4_ID=$(curl -fsS -X POST "$APP4/api/files?name=small.bin" -H "Authorization: Bearer $TOKEN4" \
+    -H 'Content-Type: application/octet-stream' -T "$SMALL" | jq -r .id)
+ps_up=() r_ps_up=() ps_dl=() r_ps_dl=() ps_rps=() r_ps_rps=()
+for ((run = 1; run <= RUNS; run++)); do
+    log "PostgreSQL + S3 vs SQLite + file system, run $run/$RUNS"
+    sync
+    ext=$(mbps "$BIG_BYTES" "$(timed_upload -X POST "$APP4/api/files?name=big-pg-$run.bin" -H "Authorization: Bearer $TOKEN4" \
+        -H 'Content-Type: application/octet-stream' -T "$BIG")")
+    sync
+    emb=$(mbps "$BIG_BYTES" "$(timed_upload -X POST "$APP/api/files?name=big-emb-$run.bin" -H "Authorization: Bearer $TOKEN" \
+        -H 'Content-Type: application/octet-stream' -T "$BIG")")
+    ps_up+=("$ext") r_ps_up+=("$(ratio "$ext" "$emb")")
+    ext_id=$(curl -fsS "$APP4/api/files?q=big-pg-$run.bin&pageSize=1" -H "Authorization: Bearer $TOKEN4" | jq -r '.items[0].id')
+    ext=$(timed_download "$APP4/api/files/$ext_id/content" -H "Authorization: Bearer $TOKEN4")
+    emb=$(timed_download "$APP/api/files/$BIG_ID/content" -H "Authorization: Bearer $TOKEN")
+    ps_dl+=("$ext") r_ps_dl+=("$(ratio "$ext" "$emb")")
+    ext=$(rps "$APP4/api/files/$SMALL4_ID/content" "Authorization: Bearer $TOKEN4")
+    emb=$(rps "$APP/api/files/$SMALL_ID/content" "Authorization: Bearer $TOKEN")
+    ps_rps+=("$ext") r_ps_rps+=("$(ratio "$ext" "$emb")")
+done
+kill -TERM "$APP4_PID" 2>/dev/null; wait "$APP4_PID" 2>/dev/null || true; APP4_PID=''
+
 # --- the table ----------------------------------------------------------------------------------------
 
 med() { printf '%s\n' "$@" | median; }
@@ -566,5 +622,8 @@ done)
 | Restore it from the trash (POST /api/trash/{id}/restore) | $(fmt0 "$(awk -v s="$(med "${restore_s[@]}")" 'BEGIN { print s * 1000 }')") ms | – | – | <= 1000 ms | $(met "$(awk -v s="$(med "${restore_s[@]}")" 'BEGIN { print s * 1000 }')" '<=' 1000) |
 | ZIP of a $BIG_L folder of $ZIP_FILES files vs the single $BIG_L file download (bearer), same run | $(fmt1 "$(med "${zip_rate[@]}")") MB/s | $(fmt1 "$d_b") MB/s | $(fmtr "$(med "${r_zip[@]}")") | >= 0.7 | $(met "$(med "${r_zip[@]}")" '>=' 0.7) |
 | Peak RSS while the folder ZIP streams (RSS before: $(mib "$zip_rss_before") MiB) | $(mib "$zip_rss_peak") MiB | – | – | – | – |
+| $BIG_L upload, API POST: PostgreSQL + S3 (s3rver) vs SQLite + file system, same run | $(fmt1 "$(med "${ps_up[@]}")") MB/s | $(fmt1 "$up_api") MB/s | $(fmtr "$(med "${r_ps_up[@]}")") | – | – |
+| $BIG_L download, owner bearer: PostgreSQL + S3 vs SQLite + file system | $(fmt1 "$(med "${ps_dl[@]}")") MB/s | $(fmt1 "$d_b") MB/s | $(fmtr "$(med "${r_ps_dl[@]}")") | – | – |
+| 4 KiB download, owner bearer, wrk: PostgreSQL + S3 vs SQLite + file system | $(fmt0 "$(med "${ps_rps[@]}")") req/s | $(fmt0 "$q_b") req/s | $(fmtr "$(med "${r_ps_rps[@]}")") | – | – |
 EOF
 log "done"

@@ -144,7 +144,7 @@ public abstract class TwoProcessTests(ProcessPair pair)
     [Fact]
     public async Task ApiTokens_SignedByBothProcessesAtOnce_AreEachAcceptedByTheOther()
     {
-        await using var fresh = await ProcessPair.StartAsync(pair.Provider);
+        await using var fresh = await pair.StartFreshAsync();
         using var alice = await VaultUser.RegisterAsync(fresh.A);
 
         var tokens = await Task.WhenAll(alice.TokenAsync(fresh.A), alice.TokenAsync(fresh.B));
@@ -165,7 +165,7 @@ public abstract class TwoProcessTests(ProcessPair pair)
     [Fact]
     public async Task ShareLinks_CreatedOnBothProcessesAtOnce_EachDownloadOnTheOther()
     {
-        await using var fresh = await ProcessPair.StartAsync(pair.Provider);
+        await using var fresh = await pair.StartFreshAsync();
         using var alice = await VaultUser.RegisterAsync(fresh.A);
         var onA = await alice.ApiOnAsync(fresh.A);
         var onB = await alice.ApiOnAsync(fresh.B);
@@ -186,7 +186,7 @@ public abstract class TwoProcessTests(ProcessPair pair)
     [Fact]
     public async Task SessionCookie_FromSigningInOnOneProcess_OpensTheDashboardOnTheOther()
     {
-        await using var fresh = await ProcessPair.StartAsync(pair.Provider);
+        await using var fresh = await pair.StartFreshAsync();
         using var alice = await VaultUser.RegisterAsync(fresh.A);
         using var bob = await VaultUser.RegisterAsync(fresh.B);
 
@@ -227,8 +227,8 @@ public abstract class TwoProcessTests(ProcessPair pair)
         Assert.Equal(kept.Id, Assert.Single(await onB.ListAllAsync()).Id);
     }
 
-    [Fact]
-    public async Task UploadInProgressOnOneProcess_SurvivesTheStartUpSweepOfTheOther()
+    /// <summary>On one shared data directory (the file-system store; with a bucket each process has its own scratch).</summary>
+    protected async Task UploadInProgressOnOneProcess_SurvivesTheStartUpSweepOfTheOther_OnASharedDirectory()
     {
         using var alice = await VaultUser.RegisterAsync(A);
         var onA = await alice.ApiOnAsync(A);
@@ -237,10 +237,10 @@ public abstract class TwoProcessTests(ProcessPair pair)
         await File.WriteAllBytesAsync(canary, new byte[100]);
         File.SetLastWriteTimeUtc(canary, DateTime.UtcNow.AddDays(-2));
 
-        var bytes = FilesTestClient.RandomBytes(4 * MiB);
+        var bytes = FilesTestClient.RandomBytes(8 * MiB);
         var restarted = new TaskCompletionSource();
-        // Trickles (16 KiB per 50 ms, well above Kestrel's minimum rate) after the first MiB until B has restarted.
-        var body = new HookedStream(bytes, position => position >= MiB && !restarted.Task.IsCompleted ? Task.Delay(50) : Task.CompletedTask);
+        // Trickles (16 KiB per 100 ms, well above Kestrel's minimum rate; some 45 s for the rest) after the first MiB until B has restarted.
+        var body = new HookedStream(bytes, position => position >= MiB && !restarted.Task.IsCompleted ? Task.Delay(100) : Task.CompletedTask);
         var content = new StreamContent(body);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
         var upload = onA.PostAsync(FilesTestClient.UploadPath("slow.bin"), content);
@@ -335,7 +335,8 @@ public abstract class TwoProcessTests(ProcessPair pair)
     [Fact]
     public async Task OneProcessKilledMidUpload_TheOtherKeepsServing_AndFinishesTheResumableUpload()
     {
-        await using var fresh = await ProcessPair.StartAsync(pair.Provider);
+        // Room for a bucket's whole parts.
+        await using var fresh = await pair.StartFreshAsync(new Dictionary<string, string?> { ["Vault:DefaultQuotaBytes"] = (200 * MiB).ToString(System.Globalization.CultureInfo.InvariantCulture) });
         using var alice = await VaultUser.RegisterAsync(fresh.A);
         var token = await alice.TokenAsync(fresh.A);
         using var onA = VaultUser.WithToken(fresh.A, token);
@@ -346,19 +347,21 @@ public abstract class TwoProcessTests(ProcessPair pair)
         using var linkJson = JsonDocument.Parse(await link.Content.ReadAsStringAsync());
         var linkPath = new Uri(linkJson.RootElement.GetProperty("url").GetString()!).AbsolutePath.TrimStart('/') + "/download";
 
-        // A resumable upload begun on A, and a plain one, both mid-body when A dies.
-        var bytes = FilesTestClient.RandomBytes(6 * MiB);
+        // A resumable upload begun on A, and a plain one, both mid-body when A dies. What survives A is
+        // what A made durable: every byte on a disk, whole parts (8 MiB) in a bucket.
+        var step = fresh.SharesDataDirectory ? MiB : (int)BlazorVault.Storage.S3BlobStore.PartSizeFor(1);
+        var bytes = FilesTestClient.RandomBytes(6 * step);
         using var created = await onA.CreateRawAsync(bytes.Length, "moving.bin");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var upload = VaultApi.UploadPathOf(created);
-        var tusBody = new HookedStream(bytes, position => position >= 2 * MiB ? Task.Delay(50) : Task.CompletedTask);
+        var tusBody = new HookedStream(bytes, position => position >= 2 * step ? Task.Delay(50) : Task.CompletedTask);
         var patch = onA.PatchAsync(upload, 0, new StreamContent(tusBody));
         var rawBody = new HookedStream(FilesTestClient.RandomBytes(4 * MiB), position => position >= MiB ? Task.Delay(50) : Task.CompletedTask);
         var raw = onA.PostAsync(FilesTestClient.UploadPath("half.bin"), new StreamContent(rawBody));
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await onB.OffsetAsync(upload) is not >= MiB || rawBody.Handed < MiB)
+        while (await onB.OffsetAsync(upload) is not { } durable || durable < step || rawBody.Handed < MiB)
         {
-            Assert.True(DateTime.UtcNow < deadline, "A never reported 1 MiB of the resumable upload received.");
+            Assert.True(DateTime.UtcNow < deadline, $"A never reported {step} bytes of the resumable upload received.");
             await Task.Delay(50);
         }
 
@@ -384,7 +387,7 @@ public abstract class TwoProcessTests(ProcessPair pair)
 
         // The dead process's lease on the upload runs out; then B continues from the recorded offset.
         var offset = (await onB.OffsetAsync(upload))!.Value;
-        Assert.InRange(offset, MiB, tusBody.Handed);
+        Assert.InRange(offset, step, tusBody.Handed);
         HttpResponseMessage rest;
         while (true)
         {
@@ -427,7 +430,20 @@ public abstract class TwoProcessTests(ProcessPair pair)
         }
     }
 
-    public sealed class OnSqlite(ProcessPair.Sqlite pair) : TwoProcessTests(pair), IClassFixture<ProcessPair.Sqlite>;
+    public sealed class OnSqlite(ProcessPair.Sqlite pair) : TwoProcessTests(pair), IClassFixture<ProcessPair.Sqlite>
+    {
+        [Fact]
+        public Task UploadInProgressOnOneProcess_SurvivesTheStartUpSweepOfTheOther() =>
+            UploadInProgressOnOneProcess_SurvivesTheStartUpSweepOfTheOther_OnASharedDirectory();
+    }
 
-    public sealed class OnPostgreSql(ProcessPair.PostgreSql pair) : TwoProcessTests(pair), IClassFixture<ProcessPair.PostgreSql>;
+    public sealed class OnPostgreSql(ProcessPair.PostgreSql pair) : TwoProcessTests(pair), IClassFixture<ProcessPair.PostgreSql>
+    {
+        [Fact]
+        public Task UploadInProgressOnOneProcess_SurvivesTheStartUpSweepOfTheOther() =>
+            UploadInProgressOnOneProcess_SurvivesTheStartUpSweepOfTheOther_OnASharedDirectory();
+    }
+
+    /// <summary>As two machines run it: one PostgreSQL database, one S3 bucket, a scratch directory each.</summary>
+    public sealed class OnPostgreSqlAndS3(ProcessPair.PostgreSqlAndS3 pair) : TwoProcessTests(pair), IClassFixture<ProcessPair.PostgreSqlAndS3>;
 }

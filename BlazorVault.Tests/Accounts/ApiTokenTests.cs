@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using BlazorVault.Accounts;
 using BlazorVault.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -123,7 +124,7 @@ public sealed class ApiTokenTests : IAsyncLifetime
     [Fact]
     public async Task Api_WithAnExpiredToken_Is401()
     {
-        var token = Forge(audience: "api", expires: DateTime.UtcNow.AddMinutes(-5));
+        var token = await ForgeAsync(audience: "api", expires: DateTime.UtcNow.AddMinutes(-5));
         using var client = _app.CreateBrowserClient();
 
         using var response = await GetMeAsync(client, token);
@@ -136,7 +137,7 @@ public sealed class ApiTokenTests : IAsyncLifetime
     [InlineData("something-else")]
     public async Task Api_WithATokenForAnotherAudience_Is401(string audience)
     {
-        var token = Forge(audience, DateTime.UtcNow.AddMinutes(5));
+        var token = await ForgeAsync(audience, DateTime.UtcNow.AddMinutes(5));
         using var client = _app.CreateBrowserClient();
 
         using var response = await GetMeAsync(client, token);
@@ -147,7 +148,7 @@ public sealed class ApiTokenTests : IAsyncLifetime
     [Fact]
     public async Task Api_WithAForgedTokenSignedByAnotherKey_Is401()
     {
-        var token = Forge("api", DateTime.UtcNow.AddMinutes(5), new SymmetricSecurityKey(new byte[32]) { KeyId = "x" });
+        var token = await ForgeAsync("api", DateTime.UtcNow.AddMinutes(5), new SymmetricSecurityKey(new byte[32]) { KeyId = "x" });
         using var client = _app.CreateBrowserClient();
 
         using var response = await GetMeAsync(client, token);
@@ -159,7 +160,7 @@ public sealed class ApiTokenTests : IAsyncLifetime
     public async Task Api_WithAWellSignedTokenForTheRightAudience_IsAccepted()
     {
         // Guards the tests above: the forging helper makes tokens the app accepts when nothing is wrong.
-        var token = Forge("api", DateTime.UtcNow.AddMinutes(5));
+        var token = await ForgeAsync("api", DateTime.UtcNow.AddMinutes(5));
         using var client = _app.CreateBrowserClient();
 
         using var response = await GetMeAsync(client, token);
@@ -222,9 +223,12 @@ public sealed class ApiTokenTests : IAsyncLifetime
         return client.SendAsync(request);
     }
 
-    private string Forge(string audience, DateTime expires, SecurityKey? key = null)
+    /// <summary>A token as the app would make it for alice, unless the arguments say otherwise.</summary>
+    private async Task<string> ForgeAsync(string audience, DateTime expires, SecurityKey? key = null)
     {
         key ??= _app.Services.GetRequiredKeyedService<SigningKeyRing>(ApiTokenService.Audience).Current;
+        await using var scope = _app.Services.CreateAsyncScope();
+        var alice = (await scope.ServiceProvider.GetRequiredService<UserManager<VaultUser>>().FindByNameAsync("alice"))!;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = "BlazorVault",
@@ -232,7 +236,12 @@ public sealed class ApiTokenTests : IAsyncLifetime
             IssuedAt = expires.AddHours(-1),
             NotBefore = expires.AddHours(-1),
             Expires = expires,
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, "someone"), new Claim(JwtRegisteredClaimNames.Name, "alice")]),
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(JwtRegisteredClaimNames.Sub, alice.Id),
+                new Claim(JwtRegisteredClaimNames.Name, "alice"),
+                new Claim(ApiTokenService.StampClaim, ApiTokenService.StampDigest(alice.SecurityStamp)),
+            ]),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
     }

@@ -163,7 +163,8 @@ public sealed class SharedKeysTests : IAsyncLifetime
         return client.SendAsync(request);
     }
 
-    internal static string Forge(SecurityKey key)
+    /// <summary>A token signed with <paramref name="key"/>; for <paramref name="user"/>, one the app accepts when the key is its own.</summary>
+    internal static string Forge(SecurityKey key, VaultUser? user = null)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
@@ -173,7 +174,12 @@ public sealed class SharedKeysTests : IAsyncLifetime
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddMinutes(5),
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, "someone"), new Claim(JwtRegisteredClaimNames.Name, "alice")]),
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(JwtRegisteredClaimNames.Sub, user?.Id ?? "someone"),
+                new Claim(JwtRegisteredClaimNames.Name, user?.UserName ?? "alice"),
+                new Claim(ApiTokenService.StampClaim, ApiTokenService.StampDigest(user?.SecurityStamp)),
+            ]),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
     }

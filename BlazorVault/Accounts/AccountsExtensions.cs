@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using BlazorVault.Data;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -55,6 +56,11 @@ public static class AccountsExtensions
             };
         });
 
+        // Sessions live in the database (DatabaseTicketStore): the cookie names one, the row decides.
+        services.AddSingleton<DatabaseTicketStore>();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<DatabaseTicketStore>((options, store) => options.SessionStore = store);
+
         services.AddIdentityCore<VaultUser>()
             .AddEntityFrameworkStores<VaultDbContext>()
             .AddSignInManager()
@@ -87,6 +93,7 @@ public static class AccountsExtensions
             {
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = tokens.ValidationParameters();
+                options.Events = new JwtBearerEvents { OnTokenValidated = ApiTokenService.CheckUserAsync };
             });
 
         services.AddAuthorizationBuilder()

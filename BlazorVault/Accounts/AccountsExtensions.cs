@@ -82,6 +82,8 @@ public static class AccountsExtensions
             identity.Lockout.DefaultLockoutTimeSpan = vault.Value.Lockout.Duration;
         });
         services.AddScoped<IPasswordHasher<VaultUser>, BcryptPasswordHasher>();
+        services.AddScoped<PasswordCheck>();
+        services.AddSingleton<DecoyPasswordHash>();
 
         // Keys in the database: sessions survive a restart, and every app process on the database honours them.
         services.AddDataProtection().SetApplicationName("BlazorVault").PersistKeysToDbContext<VaultDbContext>();

@@ -15,7 +15,21 @@ internal sealed class RevalidatingIdentityAuthenticationStateProvider(
     protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(
-        AuthenticationState authenticationState, CancellationToken cancellationToken) =>
-        authenticationState.User.FindFirstValue(DatabaseTicketStore.SessionIdClaim) is { } session
-        && await sessions.IsActiveAsync(session, cancellationToken);
+        AuthenticationState authenticationState, CancellationToken cancellationToken)
+    {
+        if (authenticationState.User.FindFirstValue(DatabaseTicketStore.SessionIdClaim) is not { } session)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await sessions.IsActiveAsync(session, cancellationToken);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The app is shutting down under an open circuit: nothing left to sign in to.
+            return false;
+        }
+    }
 }

@@ -9,14 +9,18 @@ public sealed class VaultPaths
     {
         Root = Path.GetFullPath(options.Value.DataDirectory, environment.ContentRootPath);
         CreatePrivateDirectory(Root);
-        CreatePrivateFile(DatabaseFile);
     }
 
     public string Root { get; }
 
     public string DatabaseFile => Path.Combine(Root, "vault.db");
 
-    public string ConnectionString => $"Data Source={DatabaseFile};Foreign Keys=True";
+    /// <summary>The SQLite database's connection string; makes the (empty, owner-only) file on first use.</summary>
+    public string SqliteConnectionString()
+    {
+        CreatePrivateFile(DatabaseFile);
+        return $"Data Source={DatabaseFile};Foreign Keys=True";
+    }
 
     public string SubDirectory(string name)
     {

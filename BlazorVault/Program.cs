@@ -26,9 +26,11 @@ if (await app.TryRunCheckCommandAsync(args))
     return;
 }
 
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error", createScopeForErrors: true);
+    // Only on HTTPS answers (and never for localhost): a plain-HTTP development set-up is not pinned.
     app.UseHsts();
 }
 
@@ -47,7 +49,8 @@ app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// Blazor's own "frame-ancestors 'self'" header would stand in for the whole policy of SecurityHeaders.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAccounts();
 app.MapFiles();
 app.MapUploads();

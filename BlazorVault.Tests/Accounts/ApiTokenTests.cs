@@ -6,6 +6,7 @@ using System.Text.Json;
 using BlazorVault.Accounts;
 using BlazorVault.Data;
 using BlazorVault.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -128,7 +129,7 @@ public abstract class ApiTokenTests(DatabaseProvider provider) : IAsyncLifetime
     [Fact]
     public async Task Api_WithAnExpiredToken_Is401()
     {
-        var token = Forge(audience: "api", expires: DateTime.UtcNow.AddMinutes(-5));
+        var token = await ForgeAsync(audience: "api", expires: DateTime.UtcNow.AddMinutes(-5));
         using var client = _app.CreateBrowserClient();
 
         using var response = await GetMeAsync(client, token);
@@ -141,7 +142,7 @@ public abstract class ApiTokenTests(DatabaseProvider provider) : IAsyncLifetime
     [InlineData("something-else")]
     public async Task Api_WithATokenForAnotherAudience_Is401(string audience)
     {
-        var token = Forge(audience, DateTime.UtcNow.AddMinutes(5));
+        var token = await ForgeAsync(audience, DateTime.UtcNow.AddMinutes(5));
         using var client = _app.CreateBrowserClient();
 
         using var response = await GetMeAsync(client, token);
@@ -152,7 +153,7 @@ public abstract class ApiTokenTests(DatabaseProvider provider) : IAsyncLifetime
     [Fact]
     public async Task Api_WithAForgedTokenSignedByAnotherKey_Is401()
     {
-        var token = Forge("api", DateTime.UtcNow.AddMinutes(5), new SymmetricSecurityKey(new byte[32]) { KeyId = "x" });
+        var token = await ForgeAsync("api", DateTime.UtcNow.AddMinutes(5), new SymmetricSecurityKey(new byte[32]) { KeyId = "x" });
         using var client = _app.CreateBrowserClient();
 
         using var response = await GetMeAsync(client, token);
@@ -164,7 +165,7 @@ public abstract class ApiTokenTests(DatabaseProvider provider) : IAsyncLifetime
     public async Task Api_WithAWellSignedTokenForTheRightAudience_IsAccepted()
     {
         // Guards the tests above: the forging helper makes tokens the app accepts when nothing is wrong.
-        var token = Forge("api", DateTime.UtcNow.AddMinutes(5));
+        var token = await ForgeAsync("api", DateTime.UtcNow.AddMinutes(5));
         using var client = _app.CreateBrowserClient();
 
         using var response = await GetMeAsync(client, token);
@@ -229,9 +230,12 @@ public abstract class ApiTokenTests(DatabaseProvider provider) : IAsyncLifetime
         return client.SendAsync(request);
     }
 
-    private string Forge(string audience, DateTime expires, SecurityKey? key = null)
+    /// <summary>A token as the app would make it for alice, unless the arguments say otherwise.</summary>
+    private async Task<string> ForgeAsync(string audience, DateTime expires, SecurityKey? key = null)
     {
         key ??= _app.Services.GetRequiredKeyedService<SigningKeyRing>(ApiTokenService.Audience).Current;
+        await using var scope = _app.Services.CreateAsyncScope();
+        var alice = (await scope.ServiceProvider.GetRequiredService<UserManager<VaultUser>>().FindByNameAsync("alice"))!;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = "BlazorVault",
@@ -239,7 +243,12 @@ public abstract class ApiTokenTests(DatabaseProvider provider) : IAsyncLifetime
             IssuedAt = expires.AddHours(-1),
             NotBefore = expires.AddHours(-1),
             Expires = expires,
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, "someone"), new Claim(JwtRegisteredClaimNames.Name, "alice")]),
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(JwtRegisteredClaimNames.Sub, alice.Id),
+                new Claim(JwtRegisteredClaimNames.Name, "alice"),
+                new Claim(ApiTokenService.StampClaim, ApiTokenService.StampDigest(alice.SecurityStamp)),
+            ]),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
     }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using BlazorVault.Accounts;
+using Microsoft.AspNetCore.Identity;
 using BlazorVault.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -29,13 +31,18 @@ public sealed class KeyFileImportTests : IDisposable
         {
             new { Id = "old-kid", CreatedAt = DateTimeOffset.UtcNow.AddDays(-10), Secret = Convert.ToBase64String(secret) },
         }));
-        var token = SharedKeysTests.Forge(new SymmetricSecurityKey(secret) { KeyId = "old-kid" });
-
+        string token;
         await using (var upgraded = new VaultApp(_directory))
         {
             using var client = upgraded.CreateBrowserClient();
-            Assert.Equal(HttpStatusCode.OK, (await SharedKeysTests.GetMeAsync(client, token)).StatusCode);
             await client.RegisterAsync("alice");
+            await using (var scope = upgraded.Services.CreateAsyncScope())
+            {
+                var alice = await scope.ServiceProvider.GetRequiredService<UserManager<VaultUser>>().FindByNameAsync("alice");
+                token = SharedKeysTests.Forge(new SymmetricSecurityKey(secret) { KeyId = "old-kid" }, alice);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await SharedKeysTests.GetMeAsync(client, token)).StatusCode);
             // The imported key is the newest, so it goes on signing.
             Assert.Equal("old-kid", new JsonWebToken(await SharedKeysTests.GetTokenAsync(client, "alice")).Kid);
         }

@@ -170,7 +170,8 @@ public abstract class SharedKeysTests(DatabaseProvider provider) : IAsyncLifetim
         return client.SendAsync(request);
     }
 
-    internal static string Forge(SecurityKey key)
+    /// <summary>A token signed with <paramref name="key"/>; for <paramref name="user"/>, one the app accepts when the key is its own.</summary>
+    internal static string Forge(SecurityKey key, VaultUser? user = null)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
@@ -180,7 +181,12 @@ public abstract class SharedKeysTests(DatabaseProvider provider) : IAsyncLifetim
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddMinutes(5),
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, "someone"), new Claim(JwtRegisteredClaimNames.Name, "alice")]),
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(JwtRegisteredClaimNames.Sub, user?.Id ?? "someone"),
+                new Claim(JwtRegisteredClaimNames.Name, user?.UserName ?? "alice"),
+                new Claim(ApiTokenService.StampClaim, ApiTokenService.StampDigest(user?.SecurityStamp)),
+            ]),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
     }

@@ -78,7 +78,7 @@ public sealed class AccountBrowserTests(BrowserFixture browser) : BrowserTest(br
         await Page.GotoAsync("login");
         await SignInOnThisPageAsync("alice", "not the password");
 
-        await Expect(Alert).ToHaveTextAsync("Wrong user name or password.");
+        await Expect(Alert).ToHaveTextAsync(BlazorVault.Accounts.SignInFailure.Message);
         await Expect(Page).ToHaveURLAsync(UrlOf("login"));
         await Expect(NavUser).Not.ToBeAttachedAsync();
         await Page.GotoAsync("");

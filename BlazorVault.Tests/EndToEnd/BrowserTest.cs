@@ -8,7 +8,8 @@ namespace BlazorVault.Tests.EndToEnd;
 /// Base of every browser test: its own app (fresh data directory and database) and its own
 /// browser context (no cookies), sharing the run's Chromium; skipped where Chromium is missing.
 /// Test classes run in parallel with each other, the tests of one class one after another.
-/// A test also fails when the server answered any request with a 5xx. On failure a full-page
+/// A test also fails when the server answered any request with a 5xx, or when the page broke its
+/// Content-Security-Policy (something the app needs is blocked there, or something injected ran). On failure a full-page
 /// screenshot, the page's HTML and the browser console are saved under TestResults/e2e-artifacts/.
 /// </summary>
 [Trait("Category", "EndToEnd")]
@@ -18,6 +19,7 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
 
     private readonly StringBuilder _console = new();
     private readonly List<string> _serverErrors = [];
+    private readonly List<string> _policyViolations = [];
     private readonly List<IBrowserContext> _contexts = [];
     private string? _dataDirectory;
     private VaultApp? _app;
@@ -62,9 +64,26 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
         var label = _contexts.Count == 1 ? "" : $"[context {_contexts.Count}] ";
         context.SetDefaultTimeout(15_000);
         context.SetDefaultNavigationTimeout(30_000);
+        // Both channels: the event names the directive and the blocked thing; Chromium's console error
+        // also covers what the event misses (a violation inside a shadow root, say).
+        await context.AddInitScriptAsync("""
+            document.addEventListener('securitypolicyviolation', e =>
+                console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));
+            """);
         context.Page += (_, page) =>
         {
-            page.Console += (_, message) => LogConsole($"{label}[{message.Type}] {message.Text}");
+            page.Console += (_, message) =>
+            {
+                LogConsole($"{label}[{message.Type}] {message.Text}");
+                if (message.Text.StartsWith("CSP violation:", StringComparison.Ordinal)
+                    || message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                {
+                    lock (_policyViolations)
+                    {
+                        _policyViolations.Add($"{label}{message.Text}");
+                    }
+                }
+            };
             page.PageError += (_, error) => LogConsole($"{label}[pageerror] {error}");
         };
         context.Response += (_, response) =>
@@ -114,15 +133,22 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
             serverErrors = [.. _serverErrors];
         }
 
+        string[] policyViolations;
+        lock (_policyViolations)
+        {
+            policyViolations = [.. _policyViolations];
+        }
+
         try
         {
-            if ((TestContext.Current.TestState?.Result == TestResult.Failed || serverErrors.Length > 0) && _page is not null)
+            if ((TestContext.Current.TestState?.Result == TestResult.Failed || serverErrors.Length > 0 || policyViolations.Length > 0) && _page is not null)
             {
                 await SaveArtifactsAsync(_page);
             }
 
             // A page can look right while a script or stylesheet behind it failed: no test passes over a 5xx.
             Assert.True(serverErrors.Length == 0, $"The server answered with errors:{Environment.NewLine}{string.Join(Environment.NewLine, serverErrors)}");
+            Assert.True(policyViolations.Length == 0, $"The page broke its Content-Security-Policy:{Environment.NewLine}{string.Join(Environment.NewLine, policyViolations)}");
         }
         finally
         {
@@ -140,6 +166,20 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
             {
                 TempDirectory.Delete(_dataDirectory);
             }
+        }
+    }
+
+    /// <summary>
+    /// The policy violations seen so far, forgotten once taken: for a test that provokes one on purpose,
+    /// which would otherwise fail it.
+    /// </summary>
+    protected IReadOnlyList<string> TakePolicyViolations()
+    {
+        lock (_policyViolations)
+        {
+            var taken = _policyViolations.ToArray();
+            _policyViolations.Clear();
+            return taken;
         }
     }
 

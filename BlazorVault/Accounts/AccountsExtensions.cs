@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using BlazorVault.Data;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -55,6 +56,11 @@ public static class AccountsExtensions
             };
         });
 
+        // Sessions live in the database (DatabaseTicketStore): the cookie names one, the row decides.
+        services.AddSingleton<DatabaseTicketStore>();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<DatabaseTicketStore>((options, store) => options.SessionStore = store);
+
         services.AddIdentityCore<VaultUser>()
             .AddEntityFrameworkStores<VaultDbContext>()
             .AddSignInManager()
@@ -76,6 +82,8 @@ public static class AccountsExtensions
             identity.Lockout.DefaultLockoutTimeSpan = vault.Value.Lockout.Duration;
         });
         services.AddScoped<IPasswordHasher<VaultUser>, BcryptPasswordHasher>();
+        services.AddScoped<PasswordCheck>();
+        services.AddSingleton<DecoyPasswordHash>();
 
         // Keys in the database: sessions survive a restart, and every app process on the database honours them.
         services.AddDataProtection().SetApplicationName("BlazorVault").PersistKeysToDbContext<VaultDbContext>();
@@ -87,6 +95,7 @@ public static class AccountsExtensions
             {
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = tokens.ValidationParameters();
+                options.Events = new JwtBearerEvents { OnTokenValidated = ApiTokenService.CheckUserAsync };
             });
 
         services.AddAuthorizationBuilder()

@@ -1,4 +1,8 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.Extensions.Options;
@@ -14,6 +18,9 @@ public sealed class ApiTokenService(
     TimeProvider clock)
 {
     public const string Audience = "api";
+
+    /// <summary>A digest of the user's security stamp when the token was issued: a password change ends the token.</summary>
+    public const string StampClaim = "sst";
 
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
@@ -35,11 +42,36 @@ public sealed class ApiTokenService(
                 new Claim(JwtRegisteredClaimNames.Sub, user.Id),
                 new Claim(JwtRegisteredClaimNames.Name, user.UserName ?? ""),
                 new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
+                new Claim(StampClaim, StampDigest(user.SecurityStamp)),
             ]),
             SigningCredentials = new SigningCredentials(keys.Current, SecurityAlgorithms.HmacSha256),
         });
         return new AccessToken(token, lifetime);
     }
+
+    /// <summary>
+    /// After the signature and lifetime: the token's user must still exist with the stamp the token was
+    /// issued under. One primary-key lookup per request, not cached, so a deleted account or a changed
+    /// password ends its tokens at once, on every app instance.
+    /// </summary>
+    public static async Task CheckUserAsync(TokenValidatedContext context)
+    {
+        var users = context.HttpContext.RequestServices.GetRequiredService<UserManager<VaultUser>>();
+        var user = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub) is { } id ? await users.FindByIdAsync(id) : null;
+        if (user is null)
+        {
+            context.Fail("The token's user no longer exists.");
+        }
+        else if (context.Principal?.FindFirstValue(StampClaim) is not { } stamp
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stamp), Encoding.ASCII.GetBytes(StampDigest(user.SecurityStamp))))
+        {
+            context.Fail("The token was issued before the user's security stamp changed.");
+        }
+    }
+
+    // Hashed: the stamp itself also keys Identity's own tokens (password reset), and a JWT is readable by whoever holds it.
+    internal static string StampDigest(string? stamp) =>
+        Base64UrlEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(stamp ?? "")).AsSpan(0, 16).ToArray());
 
     public TokenValidationParameters ValidationParameters() => new()
     {

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 
 namespace BlazorVault.Accounts;
 
@@ -16,17 +15,10 @@ public sealed record TokenResponse(
 
 internal static class TokenEndpoint
 {
-    // Verified when the user name is unknown, so that the answer takes as long as for a wrong password.
-    // Made by the app's own hasher, so it costs what a real user's hash costs (same work factor).
-    private static readonly VaultUser DecoyUser = new();
-    private static string? _decoyHash;
-
     public static async Task<Results<Ok<TokenResponse>, UnauthorizedHttpResult, ValidationProblem>> CreateToken(
         TokenRequest request,
-        UserManager<VaultUser> users,
-        SignInManager<VaultUser> signIn,
-        ApiTokenService tokens,
-        ILoggerFactory loggerFactory)
+        PasswordCheck passwords,
+        ApiTokenService tokens)
     {
         if (string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrEmpty(request.Password))
         {
@@ -37,21 +29,9 @@ internal static class TokenEndpoint
             }.Where(e => e.Value.Length > 0).ToDictionary());
         }
 
-        var user = await users.FindByNameAsync(request.UserName);
-        if (user is null)
+        // Unknown, wrong and locked are one answer, in the same time.
+        if (await passwords.CheckAsync(request.UserName, request.Password) is not { } user)
         {
-            var hasher = users.PasswordHasher;
-            _decoyHash ??= hasher.HashPassword(DecoyUser, Guid.NewGuid().ToString());
-            hasher.VerifyHashedPassword(DecoyUser, _decoyHash, request.Password);
-            return TypedResults.Unauthorized();
-        }
-
-        // Counts toward lockout exactly like the sign-in form.
-        var result = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
-        if (!result.Succeeded)
-        {
-            loggerFactory.CreateLogger(typeof(TokenEndpoint)).LogInformation(
-                "Token refused for {UserId}: {Reason}", user.Id, result.IsLockedOut ? "locked out" : "wrong password");
             return TypedResults.Unauthorized();
         }
 

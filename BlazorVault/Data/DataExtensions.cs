@@ -48,7 +48,7 @@ public static class DataExtensions
         else
         {
             services.AddPooledDbContextFactory<VaultDbContext>((sp, options) =>
-                options.UseSqlite(sp.GetRequiredService<VaultPaths>().ConnectionString));
+                options.UseSqlite(sp.GetRequiredService<VaultPaths>().SqliteConnectionString()));
         }
 
         return services;

@@ -46,12 +46,15 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
+    public DbSet<UserSession> Sessions => Set<UserSession>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfiguration(new SigningKeyConfiguration());
+        builder.ApplyConfiguration(new UserSessionConfiguration());
         builder.ApplyConfiguration<S3StagingRecord>(new S3StagingConfiguration());
         builder.ApplyConfiguration<S3StagingPart>(new S3StagingConfiguration());
 

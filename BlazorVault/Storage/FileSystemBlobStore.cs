@@ -164,8 +164,14 @@ public sealed class FileSystemBlobStore : IBlobStore, IPhysicalBlobFiles, IStora
             }
 
             _alive?.Dispose();
-            Directory.CreateDirectory(_scratch);
-            _alive = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            VaultPaths.CreatePrivateDirectory(_scratch);
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            _alive = new FileStream(lockPath, options);
         }
     }
 
@@ -197,7 +203,7 @@ public sealed class FileSystemBlobStore : IBlobStore, IPhysicalBlobFiles, IStora
             return;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        VaultPaths.CreatePrivateDirectory(Path.GetDirectoryName(target)!);
         // Overwrite: two writers of the same content may race here, and either copy is the right one.
         File.Move(source, target, overwrite: true);
     }

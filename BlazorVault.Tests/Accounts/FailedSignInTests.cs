@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using BlazorVault.Accounts;
+using BlazorVault.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+
+namespace BlazorVault.Tests.Accounts;
+
+/// <summary>
+/// A failed sign-in tells an attacker nothing: an unknown name, a wrong password and a locked account
+/// answer alike, in what they say and in how long they take, on the form and on the token endpoint.
+/// </summary>
+public sealed partial class FailedSignInTests : IAsyncLifetime
+{
+    private const string Wrong = "not the password at all";
+    private const int Tries = 5;
+
+    // Costly enough that bcrypt dominates the answer's time, so a skipped verification shows.
+    private readonly VaultApp _app = new(settings: new Dictionary<string, string?> { ["Vault:Passwords:BcryptWorkFactor"] = "12" });
+
+    public async ValueTask InitializeAsync()
+    {
+        foreach (var name in new[] { "alice", "lockedout" })
+        {
+            using var client = _app.CreateBrowserClient();
+            using var registered = await client.RegisterAsync(name);
+            Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        }
+
+        await using var scope = _app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<VaultUser>>();
+        var locked = await users.FindByNameAsync("lockedout");
+        await users.SetLockoutEndDateAsync(locked!, DateTimeOffset.UtcNow.AddHours(1));
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    [Fact]
+    public async Task SignInForm_UnknownWrongAndLocked_SayTheSameThing()
+    {
+        var unknown = await FormMessageAsync("nobody", Wrong);
+        var wrong = await FormMessageAsync("alice", Wrong);
+        // The right password of a locked account: even that must not tell the lock apart.
+        var locked = await FormMessageAsync("lockedout", FormClient.DefaultPassword);
+
+        Assert.Equal(SignInFailure.Message, unknown);
+        Assert.Equal(SignInFailure.Message, wrong);
+        Assert.Equal(SignInFailure.Message, locked);
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_UnknownWrongAndLocked_AnswerTheSame()
+    {
+        var answers = new List<(HttpStatusCode, string)>();
+        foreach (var (name, password) in new[] { ("nobody", Wrong), ("alice", Wrong), ("lockedout", FormClient.DefaultPassword) })
+        {
+            using var client = _app.CreateBrowserClient();
+            using var response = await client.PostAsJsonAsync("api/token", new { userName = name, password });
+            answers.Add((response.StatusCode, await response.Content.ReadAsStringAsync()));
+        }
+
+        Assert.All(answers, answer => Assert.Equal((HttpStatusCode.Unauthorized, ""), answer));
+    }
+
+    [Fact]
+    public async Task SignInForm_UnknownAndLocked_TakeAsLongAsAWrongPassword()
+    {
+        var (wrong, unknown, locked) = await MediansAsync(name => FormMessageAsync(name, Wrong));
+
+        Assert.True(unknown >= wrong / 2, $"unknown user {unknown.TotalMilliseconds} ms, wrong password {wrong.TotalMilliseconds} ms");
+        Assert.True(locked >= wrong / 2, $"locked account {locked.TotalMilliseconds} ms, wrong password {wrong.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_UnknownAndLocked_TakeAsLongAsAWrongPassword()
+    {
+        var (wrong, unknown, locked) = await MediansAsync(TokenAsync);
+
+        Assert.True(unknown >= wrong / 2, $"unknown user {unknown.TotalMilliseconds} ms, wrong password {wrong.TotalMilliseconds} ms");
+        Assert.True(locked >= wrong / 2, $"locked account {locked.TotalMilliseconds} ms, wrong password {wrong.TotalMilliseconds} ms");
+    }
+
+    /// <summary>Median times of a wrong password, an unknown name and a locked account, tried in turn so that load hits all alike.</summary>
+    private async Task<(TimeSpan Wrong, TimeSpan Unknown, TimeSpan Locked)> MediansAsync(Func<string, Task> attempt)
+    {
+        await attempt("nobody"); // warm-up: the decoy hash is made on first use
+        var times = new Dictionary<string, List<TimeSpan>> { ["alice"] = [], ["nobody"] = [], ["lockedout"] = [] };
+        for (var i = 0; i < Tries; i++)
+        {
+            foreach (var (name, list) in times)
+            {
+                var watch = Stopwatch.StartNew();
+                await attempt(name);
+                list.Add(watch.Elapsed);
+            }
+
+            // Keep alice below the lockout threshold: her tries must stay "wrong password".
+            await using var scope = _app.Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<VaultUser>>();
+            await users.ResetAccessFailedCountAsync((await users.FindByNameAsync("alice"))!);
+        }
+
+        return (Median(times["alice"]), Median(times["nobody"]), Median(times["lockedout"]));
+    }
+
+    private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
+
+    private async Task TokenAsync(string userName)
+    {
+        using var client = _app.CreateBrowserClient();
+        using var response = await client.PostAsJsonAsync("api/token", new { userName, password = Wrong });
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private async Task<string> FormMessageAsync(string userName, string password)
+    {
+        using var client = _app.CreateBrowserClient();
+        var page = await client.GetStringAsync("login");
+        var token = AntiforgeryToken().Match(page).Groups[1].Value;
+        using var response = await client.PostAsync("login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["_handler"] = "login",
+            ["Input.UserName"] = userName,
+            ["Input.Password"] = password,
+        }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var alert = Alert().Match(await response.Content.ReadAsStringAsync());
+        Assert.True(alert.Success, "No error shown");
+        return WebUtility.HtmlDecode(alert.Groups[1].Value);
+    }
+
+    [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*value="([^"]+)""")]
+    private static partial Regex AntiforgeryToken();
+
+    [GeneratedRegex("""<div class="alert alert-danger" role="alert">([^<]*)</div>""")]
+    private static partial Regex Alert();
+}

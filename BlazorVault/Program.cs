@@ -26,20 +26,9 @@ if (await app.TryRunCheckCommandAsync(args))
     return;
 }
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
-    app.UseHsts();
-}
-
-// Friendly pages for browsers' page loads only: API clients get bare status codes, and a POST
-// must not be replayed against a page.
-app.UseWhen(
-    context => (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
-        && !context.Request.Path.StartsWithSegments("/api"),
-    branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
-// Routing after the status-code pages, so that a re-executed request finds its page.
-app.UseRouting();
+app.UseVaultErrorAnswers();
+// Routing after the error answers, so that a re-executed request finds its page.
+app.UseRoutingWithHead();
 app.UseUploads();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -390,6 +390,8 @@ public sealed class ShareRateLimitTests
             Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync("s/whatever/download")).StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await visitor.GetAsync("s/whatever/download")).StatusCode);
+        using var limited = await visitor.GetAsync("s/whatever/download");
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.InRange(limited.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
     }
 }

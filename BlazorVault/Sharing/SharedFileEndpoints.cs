@@ -10,12 +10,15 @@ internal static class SharedFileEndpoints
 {
     public const string RateLimitPolicy = "share";
 
-    public static void AddShareRateLimit(RateLimiterOptions options) =>
+    public static void AddShareRateLimit(RateLimiterOptions options)
+    {
+        ClientRateLimits.AnswerRefusals(options);
         options.AddPolicy(RateLimitPolicy, context =>
         {
             var permits = context.RequestServices.GetRequiredService<IOptions<ShareOptions>>().Value.PermitsPerMinute;
             return ClientRateLimits.PerMinute(context, permits);
         });
+    }
 
     public static IEndpointRouteBuilder MapSharedFileDownload(this IEndpointRouteBuilder endpoints)
     {

@@ -16,6 +16,8 @@
 //
 // One JSON object per line on stdout; anything else goes to stderr.
 import { chromium } from 'playwright-core';
+import { linkSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 const CHROMIUM = process.env.BLAZORVAULT_CHROMIUM || '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -46,7 +48,20 @@ async function waitForInteractive(page) {
 // Timed on the page's own clock, like fetch() below: from the input's change event to the DOM change
 // that shows the row Stored (a MutationObserver), so that Playwright's own latencies (setInputFiles over
 // the DevTools protocol, waitForSelector's polling) count on neither side.
+// Each dashboard upload gets a name of its own (a hard link to the same bytes): a name already in the
+// folder would stop the batch at the dashboard's "keep both / replace / skip" question.
+// The link lives beside the file (the bench's work directory), on the same file system.
+let uniqueCount = 0;
+function uniquelyNamed(file) {
+  const dir = join(dirname(file), `names-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${++uniqueCount}-${basename(file)}`);
+  linkSync(file, path);
+  return path;
+}
+
 async function dashboardUpload(page, base, file, what) {
+  file = uniquelyNamed(file);
   await page.goto(`${base}/`);
   await waitForInteractive(page);
   await page.evaluate(() => {

@@ -3,6 +3,7 @@ using BlazorVault.Tests.Files;
 using BlazorVault.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using BlazorVault.Accounts;
+using BlazorVault.Data;
 using BlazorVault.Storage;
 using BlazorVault.Tests.Files.Uploads;
 using Microsoft.AspNetCore.Hosting;
@@ -53,18 +54,24 @@ public sealed class BrokenPasswordCheck(BcryptPasswordHasher inner) : IPasswordH
         providedPassword == Boom ? throw new InvalidOperationException("boom") : inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
 }
 
-public sealed class BoomVaultApp : SharedVaultApp
+/// <summary>The pipeline is the same on every database: these run on the default one.</summary>
+public sealed class BoomVaultApp() : VaultAppFixture(DatabaseProvider.Sqlite)
 {
     // As a published app runs: without the build's static-file fallback route ({**path:file} for GET and
     // HEAD), which answers HEAD of any path with a dot in it (a share link's token) in its own way.
-    protected override VaultApp Start() => new(settings: new Dictionary<string, string?> { ["EnableStaticAssetsDevelopmentIntegration"] = "false" }, services: services =>
+    protected override VaultApp Start() => new(
+        settings: new Dictionary<string, string?> { ["EnableStaticAssetsDevelopmentIntegration"] = "false" },
+        services: Break,
+        database: TestDatabase.Create(DatabaseProvider.Sqlite));
+
+    private static void Break(IServiceCollection services)
     {
         services.AddTransient<IStartupFilter, BoomAfterTheApp>();
         var staging = services.Last(d => d.ServiceType == typeof(IResumableStaging));
         services.AddSingleton<IResumableStaging>(sp => new BrokenStaging((IResumableStaging)staging.ImplementationFactory!(sp)));
         services.AddScoped<BcryptPasswordHasher>();
         services.AddScoped<IPasswordHasher<VaultUser>, BrokenPasswordCheck>();
-    });
+    }
 }
 
 public sealed class HttpErrorsTests(BoomVaultApp shared) : IClassFixture<BoomVaultApp>

@@ -1,17 +1,22 @@
 using System.Net;
 using BlazorVault.Accounts;
+using BlazorVault.Data;
 using BlazorVault.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 
 namespace BlazorVault.Tests.Accounts;
 
-public sealed class AccountFlowTests : IAsyncLifetime
+public abstract class AccountFlowTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly VaultApp _app = new();
+    private readonly VaultApp _app = new(database: TestDatabase.Create(provider));
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _app.Database.Drop();
+    }
 
     [Fact]
     public async Task Dashboard_WhenSignedOut_RedirectsToSignInWithReturnUrl()
@@ -213,6 +218,10 @@ public sealed class AccountFlowTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
     }
+
+    public sealed class OnSqlite() : AccountFlowTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : AccountFlowTests(DatabaseProvider.PostgreSql);
 }
 
 public sealed class AccountRateLimitTests

@@ -4,15 +4,16 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using BlazorVault.Accounts;
+using BlazorVault.Data;
 using BlazorVault.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace BlazorVault.Tests.Accounts;
 
-public sealed class ApiTokenTests : IAsyncLifetime
+public abstract class ApiTokenTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private VaultApp _app = new();
+    private readonly VaultApp _app = new(database: TestDatabase.Create(provider));
 
     public async ValueTask InitializeAsync()
     {
@@ -20,7 +21,11 @@ public sealed class ApiTokenTests : IAsyncLifetime
         await client.RegisterAsync("alice");
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _app.Database.Drop();
+    }
 
     [Fact]
     public async Task Token_WithTheRightPassword_IsABearerTokenForTheApi()
@@ -175,17 +180,18 @@ public sealed class ApiTokenTests : IAsyncLifetime
     public async Task Token_AfterTheAppRestartsOnTheSameDataDirectory_StillWorks()
     {
         var directory = TempDirectory.Create();
+        var database = TestDatabase.Create(provider);
         try
         {
             string token;
-            await using (var first = new VaultApp(directory))
+            await using (var first = new VaultApp(directory, database: database))
             {
                 using var client = first.CreateBrowserClient();
                 await client.RegisterAsync("zoe");
                 token = await GetTokenAsync(client, "zoe");
             }
 
-            await using var second = new VaultApp(directory);
+            await using var second = new VaultApp(directory, database: database);
             using var again = second.CreateBrowserClient();
             using var response = await GetMeAsync(again, token);
 
@@ -194,6 +200,7 @@ public sealed class ApiTokenTests : IAsyncLifetime
         finally
         {
             TempDirectory.Delete(directory);
+            database.Drop();
         }
     }
 
@@ -240,4 +247,8 @@ public sealed class ApiTokenTests : IAsyncLifetime
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
     }
+
+    public sealed class OnSqlite() : ApiTokenTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ApiTokenTests(DatabaseProvider.PostgreSql);
 }

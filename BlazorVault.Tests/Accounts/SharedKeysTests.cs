@@ -17,26 +17,33 @@ using Microsoft.IdentityModel.Tokens;
 namespace BlazorVault.Tests.Accounts;
 
 /// <summary>
-/// Two <see cref="VaultApp"/> instances running at once on one data directory share one SQLite
-/// database and stand for two app processes; a suite with separate OS processes exists elsewhere.
+/// Two <see cref="VaultApp"/> instances running at once on one data directory share one database
+/// (SQLite or PostgreSQL) and stand for two app processes; a suite with separate OS processes exists elsewhere.
 /// </summary>
-public sealed class SharedKeysTests : IAsyncLifetime
+public abstract class SharedKeysTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private readonly string _directory = TempDirectory.Create();
+    private TestDatabase _database = null!;
     private VaultApp _a = null!;
     private VaultApp _b = null!;
 
     public ValueTask InitializeAsync()
     {
-        _a = new VaultApp(_directory);
-        _b = new VaultApp(_directory);
+        _database = TestDatabase.Create(provider);
+        _a = new VaultApp(_directory, database: _database);
+        _b = new VaultApp(_directory, database: _database);
         return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
+        if (_b is not null)
+        {
+            await _a.DisposeAsync();
+            await _b.DisposeAsync();
+            _database.Drop();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         TempDirectory.Delete(_directory);
     }
@@ -126,7 +133,7 @@ public sealed class SharedKeysTests : IAsyncLifetime
         Assert.StartsWith("/login", _b.PathOf(forged.Headers.Location), StringComparison.Ordinal);
         // Shared through the database, not through the data directory.
         Assert.False(Directory.Exists(Path.Combine(_directory, "data-protection-keys")));
-        await using var db = OpenDatabase(_directory);
+        await using var db = await _a.Services.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync();
         Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync());
     }
 
@@ -187,4 +194,8 @@ public sealed class SharedKeysTests : IAsyncLifetime
     }
 
     private static string? KidOf(Uri link) => new JsonWebToken(link.AbsolutePath.Split('/')[2]).Kid;
+
+    public sealed class OnSqlite() : SharedKeysTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : SharedKeysTests(DatabaseProvider.PostgreSql);
 }

@@ -13,12 +13,12 @@ namespace BlazorVault.Tests.Accounts;
 /// Two rings on one database stand for two app processes (a suite with separate OS processes exists
 /// elsewhere); the fake clock makes the refresh and throttle intervals exact.
 /// </summary>
-public sealed class SigningKeyRingTests : IAsyncLifetime
+public abstract class SigningKeyRingTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
     private FilesTestBed _bed = null!;
 
-    public async ValueTask InitializeAsync() => _bed = await FilesTestBed.CreateAsync(clock: _clock);
+    public async ValueTask InitializeAsync() => _bed = await FilesTestBed.CreateAsync(clock: _clock, provider: provider);
 
     public ValueTask DisposeAsync() => _bed.DisposeAsync();
 
@@ -156,4 +156,8 @@ public sealed class SigningKeyRingTests : IAsyncLifetime
         Assert.NotEqual(api.Current.KeyId, share.Current.KeyId);
         Assert.DoesNotContain(share.ValidationKeysFor(api.Current.KeyId), k => k.KeyId == api.Current.KeyId);
     }
+
+    public sealed class OnSqlite() : SigningKeyRingTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : SigningKeyRingTests(DatabaseProvider.PostgreSql);
 }

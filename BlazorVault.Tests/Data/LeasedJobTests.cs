@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace BlazorVault.Tests.Data;
 
 /// <summary>Background jobs share one lease per kind: a dead holder is taken over, a live one is waited for, never doubled.</summary>
-public sealed class LeasedJobTests : IAsyncLifetime
+public abstract class LeasedJobTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private FilesTestBed _bed = null!;
 
-    public async ValueTask InitializeAsync() => _bed = await FilesTestBed.CreateAsync();
+    public async ValueTask InitializeAsync() => _bed = await FilesTestBed.CreateAsync(provider: provider);
 
     public ValueTask DisposeAsync() => _bed.DisposeAsync();
 
@@ -80,4 +80,8 @@ public sealed class LeasedJobTests : IAsyncLifetime
             return null;
         }
     }
+
+    public sealed class OnSqlite() : LeasedJobTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : LeasedJobTests(DatabaseProvider.PostgreSql);
 }

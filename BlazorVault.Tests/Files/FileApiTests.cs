@@ -6,7 +6,7 @@ using BlazorVault.Files;
 
 namespace BlazorVault.Tests.Files;
 
-public class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
+public abstract class FileApiTests(SharedVaultApp shared)
 {
     private readonly Infrastructure.VaultApp _app = shared.App;
 
@@ -328,7 +328,11 @@ public class FileApiTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
         Assert.True(files.GetProperty("get").GetProperty("security")[0].TryGetProperty("Bearer", out _));
         Assert.False(paths.GetProperty("/api/token").GetProperty("post").TryGetProperty("security", out _));
     }
+
+    public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : FileApiTests(shared), IClassFixture<SharedVaultApp.Sqlite>;
+
+    public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : FileApiTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }
 
-/// <summary><see cref="FileApiTests"/> with the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>).</summary>
+/// <summary><see cref="FileApiTests"/> as several instances run it: PostgreSQL, and the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>).</summary>
 public sealed class FileApiOnS3Tests(S3SharedVaultApp shared) : FileApiTests(shared), IClassFixture<S3SharedVaultApp>;

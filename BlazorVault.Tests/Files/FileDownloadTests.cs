@@ -4,7 +4,7 @@ using BlazorVault.Files;
 
 namespace BlazorVault.Tests.Files;
 
-public class FileDownloadTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
+public abstract class FileDownloadTests(SharedVaultApp shared)
 {
     private static readonly byte[] Hundred = [.. Enumerable.Range(0, 100).Select(i => (byte)i)];
 
@@ -181,7 +181,11 @@ public class FileDownloadTests(SharedVaultApp shared) : IClassFixture<SharedVaul
 
     private static HttpClient ClientFor(FilesTestClient user, string route) =>
         route.StartsWith("api/", StringComparison.Ordinal) ? user.Api : user.Browser;
+
+    public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : FileDownloadTests(shared), IClassFixture<SharedVaultApp.Sqlite>;
+
+    public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : FileDownloadTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }
 
-/// <summary><see cref="FileDownloadTests"/> with the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>): ranges are fetched from it.</summary>
+/// <summary><see cref="FileDownloadTests"/> as several instances run it: PostgreSQL, and the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>): ranges are fetched from it.</summary>
 public sealed class FileDownloadOnS3Tests(S3SharedVaultApp shared) : FileDownloadTests(shared), IClassFixture<S3SharedVaultApp>;

@@ -5,7 +5,7 @@ using BlazorVault.Tests.Infrastructure;
 namespace BlazorVault.Tests.Files;
 
 /// <summary>Someone else's file, a missing one and a malformed id all answer the same 404, on every route.</summary>
-public sealed partial class FileOwnershipTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
+public abstract partial class FileOwnershipTests(SharedVaultApp shared)
 {
     private readonly VaultApp _app = shared.App;
 
@@ -115,4 +115,8 @@ public sealed partial class FileOwnershipTests(SharedVaultApp shared) : IClassFi
 
     [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*value="([^"]+)""")]
     private static partial Regex AntiforgeryToken();
+
+    public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : FileOwnershipTests(shared), IClassFixture<SharedVaultApp.Sqlite>;
+
+    public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : FileOwnershipTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }

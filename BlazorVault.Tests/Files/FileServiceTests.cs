@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
+using BlazorVault.Data;
 using BlazorVault.Files;
 using BlazorVault.Tests.Infrastructure;
 
 namespace BlazorVault.Tests.Files;
 
-public sealed class FileServiceTests : IAsyncLifetime
+public abstract class FileServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private const long MaxUpload = 100_000;
     private const long Quota = 250_000;
@@ -17,7 +18,7 @@ public sealed class FileServiceTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _bed = await FilesTestBed.CreateAsync(MaxUpload, Quota);
+        _bed = await FilesTestBed.CreateAsync(MaxUpload, Quota, provider: provider);
         _alice = await _bed.AddUserAsync("alice");
         _bob = await _bed.AddUserAsync("bob");
     }
@@ -215,4 +216,8 @@ public sealed class FileServiceTests : IAsyncLifetime
         Assert.Equal(["100%_done.txt"], literal.Items.Select(f => f.Name));
         Assert.Equal(0, (await Files.ListAsync(_alice, new FileQuery(Search: "_a_"))).Total);
     }
+
+    public sealed class OnSqlite() : FileServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : FileServiceTests(DatabaseProvider.PostgreSql);
 }

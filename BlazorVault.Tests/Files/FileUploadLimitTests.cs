@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using BlazorVault.Data;
 using BlazorVault.Tests.Infrastructure;
 
 namespace BlazorVault.Tests.Files;
@@ -8,7 +9,7 @@ namespace BlazorVault.Tests.Files;
 /// Uploads that must be refused or that break off: the answer is a clear status, and nothing of them
 /// stays behind, neither a row nor a file in the data directory's <c>tmp/</c> or <c>blobs/</c>.
 /// </summary>
-public sealed class FileUploadLimitTests(FileUploadLimitTests.LimitedVaultApp shared) : IClassFixture<FileUploadLimitTests.LimitedVaultApp>
+public abstract class FileUploadLimitTests(FileUploadLimitTests.LimitedVaultApp shared)
 {
     public const int MaxUploadBytes = 64 * 1024;
     public const int QuotaBytes = 150_000;
@@ -241,16 +242,20 @@ public sealed class FileUploadLimitTests(FileUploadLimitTests.LimitedVaultApp sh
         return condition();
     }
 
-    public sealed class LimitedVaultApp : IAsyncDisposable
+    public abstract class LimitedVaultApp(DatabaseProvider provider) : VaultAppFixture(provider, new Dictionary<string, string?>
     {
-        public VaultApp App { get; } = new(settings: new Dictionary<string, string?>
-        {
-            ["Vault:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Vault:DefaultQuotaBytes"] = QuotaBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        ["Vault:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Vault:DefaultQuotaBytes"] = QuotaBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    })
+    {
+        public sealed class Sqlite() : LimitedVaultApp(DatabaseProvider.Sqlite);
 
-        public ValueTask DisposeAsync() => App.DisposeAsync();
+        public sealed class PostgreSql() : LimitedVaultApp(DatabaseProvider.PostgreSql);
     }
+
+    public sealed class OnSqlite(LimitedVaultApp.Sqlite shared) : FileUploadLimitTests(shared), IClassFixture<LimitedVaultApp.Sqlite>;
+
+    public sealed class OnPostgreSql(LimitedVaultApp.PostgreSql shared) : FileUploadLimitTests(shared), IClassFixture<LimitedVaultApp.PostgreSql>;
 
     /// <summary>Random bytes of a length HttpClient cannot see, so they go chunked, as from a pipe.</summary>
     private sealed class RandomStream(int length) : Stream

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
+using BlazorVault.Data;
 using BlazorVault.Files;
 using BlazorVault.Tests.Infrastructure;
 
@@ -129,34 +130,21 @@ public sealed class GeneratedStream(long length, Func<long, Task>? beforeRead = 
 }
 
 /// <summary>
-/// One <see cref="VaultApp"/> shared by a test class whose tests each use their own users; started by
-/// the first test that asks (a class's tests run one after another).
+/// One <see cref="VaultApp"/> with the default settings, shared by a test class whose tests each use their
+/// own users; on SQLite or PostgreSQL with the bytes in the data directory.
 /// </summary>
-public class SharedVaultApp : IAsyncDisposable
+public abstract class SharedVaultApp(DatabaseProvider provider) : VaultAppFixture(provider)
 {
-    private VaultApp? _app;
+    public sealed class Sqlite() : SharedVaultApp(DatabaseProvider.Sqlite);
 
-    public VaultApp App => _app ??= Start();
-
-    /// <summary>Settings the app starts with, on top of <see cref="VaultApp"/>'s own.</summary>
-    protected virtual IDictionary<string, string?>? Settings => null;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual VaultApp Start() => new(settings: Settings);
+    public sealed class PostgreSql() : SharedVaultApp(DatabaseProvider.PostgreSql);
 }
 
-/// <summary>The same, with its bytes in a bucket of its own on the test S3 server (skips where there is none).</summary>
-public sealed class S3SharedVaultApp(S3Server s3) : SharedVaultApp
+/// <summary>
+/// The same as several instances run it: the metadata in PostgreSQL, the bytes in a bucket of its own on the
+/// test S3 server (skips where either is missing).
+/// </summary>
+public sealed class S3SharedVaultApp(S3Server s3) : SharedVaultApp(DatabaseProvider.PostgreSql)
 {
-    protected override VaultApp Start() =>
-        new(settings: s3.NewBucketSettingsAsync(nameof(S3SharedVaultApp)).GetAwaiter().GetResult());
+    protected override VaultApp Start() => Start(s3.NewBucketSettingsAsync(nameof(S3SharedVaultApp)).GetAwaiter().GetResult());
 }

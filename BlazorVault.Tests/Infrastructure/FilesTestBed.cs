@@ -11,20 +11,23 @@ using Microsoft.Extensions.Options;
 namespace BlazorVault.Tests.Infrastructure;
 
 /// <summary>
-/// FileService over a real SQLite file and a real blob store in a temporary data directory,
-/// without the web host: for tests of the service itself.
+/// FileService over a real database (a SQLite file, or a fresh PostgreSQL database) and a real blob
+/// store in a temporary data directory, without the web host: for tests of the service itself.
 /// </summary>
 public sealed class FilesTestBed : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private FilesTestBed(ServiceProvider services, string directory)
+    private FilesTestBed(ServiceProvider services, string directory, TestDatabase database)
     {
         _services = services;
         DataDirectory = directory;
+        Database = database;
     }
 
     public string DataDirectory { get; }
+
+    public TestDatabase Database { get; }
 
     public FileService Files => _services.GetRequiredService<FileService>();
 
@@ -46,8 +49,10 @@ public sealed class FilesTestBed : IAsyncDisposable
 
     /// <param name="settings">Configuration on top (<c>Vault:Storage:*</c> for another store, say).</param>
     public static async Task<FilesTestBed> CreateAsync(
-        long maxUploadBytes = 1024 * 1024, long quotaBytes = 10 * 1024 * 1024, TimeProvider? clock = null, IDictionary<string, string?>? settings = null)
+        long maxUploadBytes = 1024 * 1024, long quotaBytes = 10 * 1024 * 1024, TimeProvider? clock = null, IDictionary<string, string?>? settings = null,
+        DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
+        var database = TestDatabase.Create(provider);
         var directory = TempDirectory.Create();
         var options = new VaultOptions { DataDirectory = directory, MaxUploadBytes = maxUploadBytes, DefaultQuotaBytes = quotaBytes, Storage = { MinFreeBytes = 0 } };
         new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build().GetSection(VaultOptions.SectionName).Bind(options);
@@ -65,15 +70,15 @@ public sealed class FilesTestBed : IAsyncDisposable
             .AddSingleton<BlazorVault.Files.Tree.TreeService>()
             .AddSingleton<BlazorVault.Files.Tree.VersionService>()
             .AddSingleton<BlazorVault.Files.Tree.ZipDownload>()
-            .AddSharing(new ConfigurationBuilder().Build());
-        services.AddPooledDbContextFactory<VaultDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<VaultPaths>().ConnectionString));
-        var provider = services.BuildServiceProvider();
+            .AddSharing(new ConfigurationBuilder().Build())
+            .AddVaultDatabase(database.Settings);
+        var built = services.BuildServiceProvider();
 
-        await using var db = await provider.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync();
-        await db.Database.MigrateAsync();
+        await using var db = await built.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync();
+        await db.MigrateVaultAsync(database.Settings);
         // What the app's hosted services do at start.
-        await provider.GetRequiredKeyedService<SigningKeyRing>(LinkTokenService.Audience).InitializeAsync();
-        return new FilesTestBed(provider, directory);
+        await built.GetRequiredKeyedService<SigningKeyRing>(LinkTokenService.Audience).InitializeAsync();
+        return new FilesTestBed(built, directory, database);
     }
 
     /// <summary>Creates a user row (files reference their owner) and returns its id.</summary>
@@ -107,6 +112,7 @@ public sealed class FilesTestBed : IAsyncDisposable
     {
         await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Database.Drop();
         TempDirectory.Delete(DataDirectory);
     }
 

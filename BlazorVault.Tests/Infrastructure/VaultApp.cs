@@ -1,4 +1,5 @@
 using System.Net;
+using BlazorVault.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,9 +10,10 @@ using Microsoft.AspNetCore.TestHost;
 namespace BlazorVault.Tests.Infrastructure;
 
 /// <summary>
-/// The real app on Kestrel over loopback, with its own temporary data directory and SQLite file.
-/// Two instances given the same directory behave like one installation restarted; given the same
-/// port too, a browser left open on the first one finds the second where the first was.
+/// The real app on Kestrel over loopback, with its own temporary data directory and SQLite file, or a
+/// PostgreSQL database (<see cref="TestDatabase"/>, which the caller owns). Two instances given the same
+/// directory (and database) behave like one installation restarted; given the same port too, a browser
+/// left open on the first one finds the second where the first was.
 /// </summary>
 public sealed class VaultApp : WebApplicationFactory<Program>
 {
@@ -21,8 +23,12 @@ public sealed class VaultApp : WebApplicationFactory<Program>
 
     /// <param name="services">Replaces app services after the app registered its own (a fake clock, say).</param>
     /// <param name="port">0 (the default) for any free port; another number to come back on a known one.</param>
-    public VaultApp(string? dataDirectory = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, int port = 0)
+    /// <param name="database">The installation's database; SQLite in the data directory when null.</param>
+    public VaultApp(
+        string? dataDirectory = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, int port = 0,
+        TestDatabase? database = null)
     {
+        Database = database ?? TestDatabase.Sqlite;
         _services = services;
         _ownsDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? TempDirectory.Create();
@@ -37,16 +43,24 @@ public sealed class VaultApp : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in Database.Configuration.Concat(settings ?? new Dictionary<string, string?>()))
         {
             _settings[key] = value;
         }
 
         UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         StartServer();
+        // A setting the app did not see would run a PostgreSQL test on SQLite, and pass for the wrong reason.
+        var used = Services.GetRequiredService<VaultDatabase>();
+        if (used.Provider != Database.Provider)
+        {
+            throw new InvalidOperationException($"The app runs on {used.Provider}, not on {Database}.");
+        }
     }
 
     public string DataDirectory { get; }
+
+    public TestDatabase Database { get; }
 
     public Uri BaseAddress => new(Services.GetRequiredService<IServer>().Features
         .GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/");
@@ -91,6 +105,13 @@ public sealed class VaultApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (Database.ConnectionString is { } connectionString)
+        {
+            // Idle pooled connections would otherwise hold the server's connection slots for minutes.
+            using var connection = new Npgsql.NpgsqlConnection(connectionString);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
+
         if (_ownsDirectory)
         {
             TempDirectory.Delete(DataDirectory);

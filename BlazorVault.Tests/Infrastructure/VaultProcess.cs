@@ -39,6 +39,7 @@ public sealed partial class VaultProcess : IAsyncDisposable
         // Whatever the test runner was started with must not leak into the app.
         foreach (var inherited in start.Environment.Keys.Where(k =>
                      k.StartsWith("Vault__", StringComparison.OrdinalIgnoreCase)
+                     || k.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
                      || k.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
                      || k is "DOTNET_URLS" or "DOTNET_ENVIRONMENT").ToList())
         {
@@ -134,7 +135,8 @@ public sealed partial class VaultProcess : IAsyncDisposable
     /// Runs the app's consistency check (<c>BlazorVault.dll check</c>) on <paramref name="dataDirectory"/>
     /// as an operator would, with no app running there; returns its exit code and output.
     /// </summary>
-    public static async Task<(int ExitCode, string Output)> RunCheckAsync(string dataDirectory, bool repair = false)
+    /// <param name="settings">App settings by configuration key, as for <see cref="StartAsync"/> (the database's, say).</param>
+    public static async Task<(int ExitCode, string Output)> RunCheckAsync(string dataDirectory, bool repair = false, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var start = new ProcessStartInfo(DotnetHost.Value)
         {
@@ -153,6 +155,11 @@ public sealed partial class VaultProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Vault__DataDirectory"] = dataDirectory;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? [])
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

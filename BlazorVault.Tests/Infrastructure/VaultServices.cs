@@ -17,7 +17,7 @@ namespace BlazorVault.Tests.Infrastructure;
 
 /// <summary>
 /// The app's real file stack inside a bUnit context: its own temporary data directory, a migrated
-/// SQLite file, the file-system blob store and <see cref="FileService"/>, registered through the
+/// database (the SQLite file there, or a fresh PostgreSQL database), the file-system blob store and <see cref="FileService"/>, registered through the
 /// same <c>AddVaultData</c> / <c>AddStorage</c> / <c>AddFiles</c> calls as <c>Program.cs</c>.
 /// Register in the test's constructor, then await <see cref="InitializeAsync"/> before rendering.
 /// The directory is removed when the context is disposed.
@@ -41,11 +41,14 @@ public sealed class VaultServices
 
     public FileService Files => _context.Services.GetRequiredService<FileService>();
 
-    public static VaultServices Register(BunitContext context, long maxUploadBytes = 1024 * 1024, long quotaBytes = 10 * 1024 * 1024)
+    public static VaultServices Register(
+        BunitContext context, long maxUploadBytes = 1024 * 1024, long quotaBytes = 10 * 1024 * 1024, DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var database = TestDatabase.Create(provider);
         var directory = TempDirectory.Create();
         var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(database.Configuration)
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Vault:DataDirectory"] = directory,
@@ -68,7 +71,7 @@ public sealed class VaultServices
         services.AddScoped<AntiforgeryStateProvider, FixedAntiforgeryStateProvider>();
         services.AddSharing(configuration);
         // Created by the container, so the container disposes it (last, as it is resolved first).
-        services.AddSingleton(_ => new DirectoryLease(directory));
+        services.AddSingleton(_ => new DirectoryLease(directory, database));
 
         context.AddAuthorization()
             .SetAuthorized(UserName)
@@ -82,7 +85,7 @@ public sealed class VaultServices
         _context.Services.GetRequiredService<DirectoryLease>();
         var factory = _context.Services.GetRequiredService<IDbContextFactory<VaultDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
-        await db.Database.MigrateAsync();
+        await db.MigrateVaultAsync(_context.Services.GetRequiredService<VaultDatabase>());
         db.Users.Add(new VaultUser
         {
             Id = UserId,
@@ -121,12 +124,13 @@ public sealed class VaultServices
         public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
     }
 
-    private sealed class DirectoryLease(string path) : IDisposable
+    private sealed class DirectoryLease(string path, TestDatabase database) : IDisposable
     {
         public void Dispose()
         {
             // Pooled connections keep the database file open.
             SqliteConnection.ClearAllPools();
+            database.Drop();
             TempDirectory.Delete(path);
         }
     }

@@ -1,13 +1,23 @@
+using BlazorVault.Data;
 using BlazorVault.Tests.Infrastructure;
 
 namespace BlazorVault.Tests.MultiProcess;
 
-/// <summary>One data directory and the app process currently running on it, which a test kills and starts again.</summary>
+/// <summary>
+/// One data directory and database (SQLite there, or PostgreSQL), and the app process currently running
+/// on them, which a test kills and starts again.
+/// </summary>
 public sealed class CrashSite : IAsyncDisposable
 {
-    private CrashSite(string dataDirectory) => DataDirectory = dataDirectory;
+    private CrashSite(string dataDirectory, TestDatabase database)
+    {
+        DataDirectory = dataDirectory;
+        Database = database;
+    }
 
     public string DataDirectory { get; }
+
+    public TestDatabase Database { get; }
 
     public VaultProcess App { get; private set; } = null!;
 
@@ -15,9 +25,10 @@ public sealed class CrashSite : IAsyncDisposable
     public DateTime StartedAt { get; private set; }
 
     /// <param name="prepare">Runs on the empty data directory before the first start.</param>
-    public static async Task<CrashSite> StartAsync(Action<string>? prepare = null)
+    public static async Task<CrashSite> StartAsync(DatabaseProvider provider, Action<string>? prepare = null)
     {
-        var site = new CrashSite(TempDirectory.Create());
+        var database = TestDatabase.Create(provider);
+        var site = new CrashSite(TempDirectory.Create(), database);
         try
         {
             prepare?.Invoke(site.DataDirectory);
@@ -40,7 +51,7 @@ public sealed class CrashSite : IAsyncDisposable
     {
         await App.KillAsync();
         await App.DisposeAsync();
-        var (exitCode, output) = await VaultProcess.RunCheckAsync(DataDirectory);
+        var (exitCode, output) = await VaultProcess.RunCheckAsync(DataDirectory, settings: Database.Configuration);
         Assert.True(exitCode == 0 && output.EndsWith("consistent", StringComparison.Ordinal), $"After the kill the check says ({exitCode}): {output}");
         await StartAppAsync();
     }
@@ -77,12 +88,13 @@ public sealed class CrashSite : IAsyncDisposable
             await App.DisposeAsync();
         }
 
+        Database.Drop();
         TempDirectory.Delete(DataDirectory);
     }
 
     private async Task StartAppAsync()
     {
         StartedAt = DateTime.UtcNow;
-        App = await VaultProcess.StartAsync(DataDirectory);
+        App = await VaultProcess.StartAsync(DataDirectory, Database.Configuration.ToDictionary());
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using BlazorVault.Data;
 using BlazorVault.Tests.Files;
 using BlazorVault.Tests.Files.Uploads;
 using BlazorVault.Tests.Infrastructure;
@@ -12,14 +13,14 @@ namespace BlazorVault.Tests.MultiProcess;
 /// delete is gone, and the dead process's temp files are swept. Seen from outside, over HTTP.
 /// </summary>
 [Trait("Category", "MultiProcess")]
-public sealed class CrashTests
+public abstract class CrashTests(DatabaseProvider provider)
 {
     private const int MiB = 1024 * 1024;
 
     [Fact]
     public async Task KillDuringManyParallelUploads_KeepsEveryAnsweredFileAndOnlyWholeOnes()
     {
-        await using var site = await CrashSite.StartAsync();
+        await using var site = await CrashSite.StartAsync(provider);
         using var alice = await VaultUser.RegisterAsync(site.App);
         var token = await alice.TokenAsync(site.App);
         var answered = new ConcurrentDictionary<Guid, byte[]>();
@@ -85,7 +86,7 @@ public sealed class CrashTests
     {
         // Thousands of blob files no row knows (a crash of an older version): the start-up sweep is busy removing them.
         const int Orphans = 3000;
-        await using var site = await CrashSite.StartAsync(directory =>
+        await using var site = await CrashSite.StartAsync(provider, directory =>
         {
             for (var i = 0; i < Orphans; i++)
             {
@@ -122,7 +123,7 @@ public sealed class CrashTests
     [Fact]
     public async Task KillDuringAResumablePatch_LeavesAnUploadThatResumesFromItsOffsetToTheRightBytes()
     {
-        await using var site = await CrashSite.StartAsync();
+        await using var site = await CrashSite.StartAsync(provider);
         using var alice = await VaultUser.RegisterAsync(site.App);
         var token = await alice.TokenAsync(site.App);
         var bytes = FilesTestClient.RandomBytes(8 * MiB);
@@ -174,7 +175,7 @@ public sealed class CrashTests
     [Fact]
     public async Task KillDuringManyParallelDeletes_LeavesNoAnsweredDeleteAndNoHalfDeletedFile()
     {
-        await using var site = await CrashSite.StartAsync();
+        await using var site = await CrashSite.StartAsync(provider);
         using var alice = await VaultUser.RegisterAsync(site.App);
         var token = await alice.TokenAsync(site.App);
         var uploaded = new ConcurrentDictionary<Guid, byte[]>();
@@ -238,7 +239,7 @@ public sealed class CrashTests
     public async Task Start_WithAnEmptyResumableUploadRecord_ServesAndAcceptsUploads()
     {
         // Today's records are uploads/<32 hex>.json; an empty one is what a crash in the middle of writing one could leave.
-        await using var site = await CrashSite.StartAsync(data =>
+        await using var site = await CrashSite.StartAsync(provider, data =>
         {
             Directory.CreateDirectory(Path.Combine(data, "uploads"));
             File.WriteAllBytes(Path.Combine(data, "uploads", Guid.NewGuid().ToString("N") + ".json"), []);
@@ -259,4 +260,8 @@ public sealed class CrashTests
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.False(site.App.HasExited, $"The app stopped:{Environment.NewLine}{site.App.OutputTail()}");
     }
+
+    public sealed class OnSqlite() : CrashTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : CrashTests(DatabaseProvider.PostgreSql);
 }

@@ -1,37 +1,65 @@
+using BlazorVault.Data;
 using BlazorVault.Tests.Infrastructure;
 
 namespace BlazorVault.Tests.MultiProcess;
 
 /// <summary>
-/// Two processes of the app on one data directory and one SQLite database, started at the same time
-/// as a supervisor would start them. Shared by a test class whose tests each use their own users.
+/// Two processes of the app on one data directory and one database (SQLite there, or PostgreSQL),
+/// started at the same time as a supervisor would start them. Shared by a test class whose tests each
+/// use their own users; a test class runs on both providers through a subclass per provider.
 /// </summary>
-public sealed class ProcessPair : IAsyncLifetime
+public abstract class ProcessPair(DatabaseProvider provider) : IAsyncLifetime
 {
     public const long QuotaBytes = 10 * 1024 * 1024;
 
-    public static readonly Dictionary<string, string?> Settings = new()
+    private VaultProcess? _a;
+    private VaultProcess? _b;
+
+    public static IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         ["Vault:DefaultQuotaBytes"] = QuotaBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
+    public DatabaseProvider Provider => provider;
+
     public string DataDirectory { get; } = TempDirectory.Create();
 
-    public VaultProcess A { get; private set; } = null!;
+    /// <summary>The pair's database; null where PostgreSQL is missing (and the tests skip).</summary>
+    public TestDatabase? Database { get; private set; }
 
-    public VaultProcess B { get; private set; } = null!;
+    /// <summary>What each process is started with: <see cref="Settings"/> and the database's keys.</summary>
+    public IDictionary<string, string?> ProcessSettings =>
+        Settings.Concat(Database?.Configuration ?? new Dictionary<string, string?>()).ToDictionary();
 
-    public static async Task<ProcessPair> StartAsync()
+    public VaultProcess A => _a ?? Skipped();
+
+    public VaultProcess B => _b ?? Skipped();
+
+    /// <summary>A pair of its own on a fresh directory and database; skips the test where PostgreSQL is missing.</summary>
+    public static async Task<ProcessPair> StartAsync(DatabaseProvider provider)
     {
-        var pair = new ProcessPair();
+        var pair = new Fresh(provider);
         await pair.InitializeAsync();
+        if (pair._a is null)
+        {
+            await pair.DisposeAsync();
+            Skipped();
+        }
+
         return pair;
     }
 
     public async ValueTask InitializeAsync()
     {
-        var a = VaultProcess.StartAsync(DataDirectory, Settings);
-        var b = VaultProcess.StartAsync(DataDirectory, Settings);
+        // A class fixture cannot skip its tests; the tests skip when they ask for a process.
+        if (provider == DatabaseProvider.PostgreSql && !PostgresServer.IsInstalled)
+        {
+            return;
+        }
+
+        Database = TestDatabase.Create(provider);
+        var a = VaultProcess.StartAsync(DataDirectory, ProcessSettings);
+        var b = VaultProcess.StartAsync(DataDirectory, ProcessSettings);
         try
         {
             await Task.WhenAll(a, b);
@@ -46,7 +74,7 @@ public sealed class ProcessPair : IAsyncLifetime
             throw;
         }
 
-        (A, B) = (a.Result, b.Result);
+        (_a, _b) = (a.Result, b.Result);
     }
 
     /// <summary>kill -9 of B and a new B on the same directory (whose start runs the sweeps).</summary>
@@ -54,21 +82,35 @@ public sealed class ProcessPair : IAsyncLifetime
     {
         await B.KillAsync();
         await B.DisposeAsync();
-        B = await VaultProcess.StartAsync(DataDirectory, Settings);
+        _b = await VaultProcess.StartAsync(DataDirectory, ProcessSettings);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (A is not null)
+        if (_a is not null)
         {
-            await A.DisposeAsync();
+            await _a.DisposeAsync();
         }
 
-        if (B is not null)
+        if (_b is not null)
         {
-            await B.DisposeAsync();
+            await _b.DisposeAsync();
         }
 
+        Database?.Drop();
         TempDirectory.Delete(DataDirectory);
+        GC.SuppressFinalize(this);
     }
+
+    private static VaultProcess Skipped()
+    {
+        Assert.Skip(PostgresServer.SkipReason);
+        return null!;
+    }
+
+    public sealed class Sqlite() : ProcessPair(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : ProcessPair(DatabaseProvider.PostgreSql);
+
+    private sealed class Fresh(DatabaseProvider provider) : ProcessPair(provider);
 }

@@ -8,11 +8,12 @@ using BlazorVault.Tests.Infrastructure;
 namespace BlazorVault.Tests.MultiProcess;
 
 /// <summary>
-/// Two processes of the app on one data directory must behave as one app: what one of them admits,
-/// stores, deletes or signs, the other sees and honours. Over HTTP only.
+/// Two processes of the app on one data directory and one database (SQLite, or PostgreSQL) must behave
+/// as one app: what one of them admits, stores, deletes or signs, the other sees and honours; when one
+/// dies, the other goes on. Over HTTP only.
 /// </summary>
 [Trait("Category", "MultiProcess")]
-public sealed class TwoProcessTests(ProcessPair pair) : IClassFixture<ProcessPair>
+public abstract class TwoProcessTests(ProcessPair pair)
 {
     private const int MiB = 1024 * 1024;
 
@@ -143,7 +144,7 @@ public sealed class TwoProcessTests(ProcessPair pair) : IClassFixture<ProcessPai
     [Fact]
     public async Task ApiTokens_SignedByBothProcessesAtOnce_AreEachAcceptedByTheOther()
     {
-        await using var fresh = await ProcessPair.StartAsync();
+        await using var fresh = await ProcessPair.StartAsync(pair.Provider);
         using var alice = await VaultUser.RegisterAsync(fresh.A);
 
         var tokens = await Task.WhenAll(alice.TokenAsync(fresh.A), alice.TokenAsync(fresh.B));
@@ -164,7 +165,7 @@ public sealed class TwoProcessTests(ProcessPair pair) : IClassFixture<ProcessPai
     [Fact]
     public async Task ShareLinks_CreatedOnBothProcessesAtOnce_EachDownloadOnTheOther()
     {
-        await using var fresh = await ProcessPair.StartAsync();
+        await using var fresh = await ProcessPair.StartAsync(pair.Provider);
         using var alice = await VaultUser.RegisterAsync(fresh.A);
         var onA = await alice.ApiOnAsync(fresh.A);
         var onB = await alice.ApiOnAsync(fresh.B);
@@ -185,7 +186,7 @@ public sealed class TwoProcessTests(ProcessPair pair) : IClassFixture<ProcessPai
     [Fact]
     public async Task SessionCookie_FromSigningInOnOneProcess_OpensTheDashboardOnTheOther()
     {
-        await using var fresh = await ProcessPair.StartAsync();
+        await using var fresh = await ProcessPair.StartAsync(pair.Provider);
         using var alice = await VaultUser.RegisterAsync(fresh.A);
         using var bob = await VaultUser.RegisterAsync(fresh.B);
 
@@ -303,6 +304,110 @@ public sealed class TwoProcessTests(ProcessPair pair) : IClassFixture<ProcessPai
         Assert.Equal(other.Length, Assert.Single(await onB.ListAllAsync()).Size);
     }
 
+    [Fact]
+    public async Task ShareLink_ForOneDownload_HitOnBothProcessesAtOnce_GivesExactlyOneDownload()
+    {
+        using var alice = await VaultUser.RegisterAsync(A);
+        var onA = await alice.ApiOnAsync(A);
+        var bytes = FilesTestClient.RandomBytes(200_000);
+        var file = await onA.UploadAsync("once.bin", bytes);
+        using var created = await onA.PostAsJsonAsync($"api/files/{file.Id}/links", new { maxDownloads = 1 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var json = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        var link = new Uri(json.RootElement.GetProperty("url").GetString()!).AbsolutePath.TrimStart('/') + "/download";
+
+        // Ten visitors at once, half of them on each process.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            using var visitor = (i % 2 == 0 ? A : B).CreateBrowserClient();
+            using var response = await visitor.GetAsync(link);
+            return (response.StatusCode, Body: await response.Content.ReadAsByteArrayAsync());
+        }));
+
+        var downloads = answers.Where(a => a.StatusCode == HttpStatusCode.OK).ToList();
+        Assert.True(downloads.Count == 1, $"{downloads.Count} of 10 requests downloaded a link for one download.");
+        Assert.Equal(bytes, downloads[0].Body);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.NotFound, a.StatusCode));
+        using var later = B.CreateBrowserClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await later.GetAsync(link)).StatusCode);
+    }
+
+    [Fact]
+    public async Task OneProcessKilledMidUpload_TheOtherKeepsServing_AndFinishesTheResumableUpload()
+    {
+        await using var fresh = await ProcessPair.StartAsync(pair.Provider);
+        using var alice = await VaultUser.RegisterAsync(fresh.A);
+        var token = await alice.TokenAsync(fresh.A);
+        using var onA = VaultUser.WithToken(fresh.A, token);
+        using var onB = VaultUser.WithToken(fresh.B, token);
+        var kept = FilesTestClient.RandomBytes(300_000);
+        var keptFile = await onA.UploadAsync("kept.bin", kept);
+        using var link = await onA.PostAsJsonAsync($"api/files/{keptFile.Id}/links", new { });
+        using var linkJson = JsonDocument.Parse(await link.Content.ReadAsStringAsync());
+        var linkPath = new Uri(linkJson.RootElement.GetProperty("url").GetString()!).AbsolutePath.TrimStart('/') + "/download";
+
+        // A resumable upload begun on A, and a plain one, both mid-body when A dies.
+        var bytes = FilesTestClient.RandomBytes(6 * MiB);
+        using var created = await onA.CreateRawAsync(bytes.Length, "moving.bin");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var upload = VaultApi.UploadPathOf(created);
+        var tusBody = new HookedStream(bytes, position => position >= 2 * MiB ? Task.Delay(50) : Task.CompletedTask);
+        var patch = onA.PatchAsync(upload, 0, new StreamContent(tusBody));
+        var rawBody = new HookedStream(FilesTestClient.RandomBytes(4 * MiB), position => position >= MiB ? Task.Delay(50) : Task.CompletedTask);
+        var raw = onA.PostAsync(FilesTestClient.UploadPath("half.bin"), new StreamContent(rawBody));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await onB.OffsetAsync(upload) is not >= MiB || rawBody.Handed < MiB)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "A never reported 1 MiB of the resumable upload received.");
+            await Task.Delay(50);
+        }
+
+        await fresh.A.KillAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => patch);
+        await Assert.ThrowsAnyAsync<Exception>(() => raw);
+
+        // B serves what was there, takes new uploads, and never lists the half-sent one.
+        using (var health = await onB.GetAsync("health"))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
+        Assert.Equal(kept, await onB.DownloadAsync(keptFile.Id));
+        using (var visitor = fresh.B.CreateBrowserClient())
+        {
+            Assert.Equal(kept, await visitor.GetByteArrayAsync(linkPath));
+        }
+
+        var after = FilesTestClient.RandomBytes(100_000);
+        Assert.Equal(FilesTestClient.Sha256(after), (await onB.UploadAsync("after.bin", after)).Sha256);
+        Assert.Equal(["after.bin", "kept.bin"], (await onB.ListAllAsync()).Select(f => f.Name).Order());
+
+        // The dead process's lease on the upload runs out; then B continues from the recorded offset.
+        var offset = (await onB.OffsetAsync(upload))!.Value;
+        Assert.InRange(offset, MiB, tusBody.Handed);
+        HttpResponseMessage rest;
+        while (true)
+        {
+            rest = await onB.PatchAsync(upload, offset, new ByteArrayContent(bytes, (int)offset, bytes.Length - (int)offset));
+            if (rest.StatusCode != HttpStatusCode.Locked)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline.AddSeconds(30), "The dead process's lease on the upload never ran out.");
+            rest.Dispose();
+        }
+
+        using (rest)
+        {
+            Assert.True(rest.StatusCode == HttpStatusCode.NoContent, $"The resuming PATCH on B answered {await fresh.B.DescribeAsync(rest)}");
+            var fileId = Guid.Parse(TusTestClient.Header(rest, "Vault-File-Id"));
+            Assert.Equal(FilesTestClient.Sha256(bytes), FilesTestClient.Sha256(await onB.DownloadAsync(fileId)));
+        }
+
+        await onB.AssertEveryListedFileDownloadsIntactAsync();
+    }
+
     /// <summary>A new share link's path (<c>s/&lt;token&gt;</c>), to be asked of any process.</summary>
     private static async Task<string> CreateLinkAsync(HttpClient owner, Guid fileId)
     {
@@ -321,4 +426,8 @@ public sealed class TwoProcessTests(ProcessPair pair) : IClassFixture<ProcessPai
             await Task.Delay(25);
         }
     }
+
+    public sealed class OnSqlite(ProcessPair.Sqlite pair) : TwoProcessTests(pair), IClassFixture<ProcessPair.Sqlite>;
+
+    public sealed class OnPostgreSql(ProcessPair.PostgreSql pair) : TwoProcessTests(pair), IClassFixture<ProcessPair.PostgreSql>;
 }

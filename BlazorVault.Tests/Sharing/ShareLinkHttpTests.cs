@@ -6,7 +6,7 @@ using BlazorVault.Tests.Infrastructure;
 
 namespace BlazorVault.Tests.Sharing;
 
-public class ShareLinkHttpTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
+public abstract class ShareLinkHttpTests(SharedVaultApp shared)
 {
     private VaultApp App => shared.App;
 
@@ -342,9 +342,13 @@ public class ShareLinkHttpTests(SharedVaultApp shared) : IClassFixture<SharedVau
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"s/{apiToken}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"s/{apiToken}/download")).StatusCode);
     }
+
+    public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : ShareLinkHttpTests(shared), IClassFixture<SharedVaultApp.Sqlite>;
+
+    public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : ShareLinkHttpTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }
 
-/// <summary><see cref="ShareLinkHttpTests"/> with the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>).</summary>
+/// <summary><see cref="ShareLinkHttpTests"/> as several instances run it: PostgreSQL, and the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>).</summary>
 public sealed class ShareLinkHttpOnS3Tests(S3SharedVaultApp shared) : ShareLinkHttpTests(shared), IClassFixture<S3SharedVaultApp>;
 
 public sealed class ShareLinkRestartTests

@@ -13,7 +13,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace BlazorVault.Tests.Sharing;
 
-public sealed class ShareLinkServiceTests : IAsyncLifetime
+public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
     private FilesTestBed _bed = null!;
@@ -33,7 +33,7 @@ public sealed class ShareLinkServiceTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _bed = await FilesTestBed.CreateAsync(clock: _clock);
+        _bed = await FilesTestBed.CreateAsync(clock: _clock, provider: provider);
         _alice = await _bed.AddUserAsync("alice");
         _bob = await _bed.AddUserAsync("bob");
         var stored = await _bed.Files.UploadAsync(_alice, "report.pdf", "application/pdf", new MemoryStream(Encoding.UTF8.GetBytes("%PDF-1.7 hello")));
@@ -341,4 +341,8 @@ public sealed class ShareLinkServiceTests : IAsyncLifetime
         Assert.Equal([active.Id], links!.Select(l => l.Id));
         Assert.Null(await Links.ListActiveAsync(_bob, _file.Id));
     }
+
+    public sealed class OnSqlite() : ShareLinkServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : ShareLinkServiceTests(DatabaseProvider.PostgreSql);
 }

@@ -12,7 +12,7 @@ namespace BlazorVault.Tests.Storage;
 /// The blob rows that decide which bytes stay: what a writer protects, what a crash leaves, what the
 /// sweep may remove, and the consistency check that compares the counts with the file rows.
 /// </summary>
-public sealed class BlobLedgerTests : IAsyncLifetime
+public abstract class BlobLedgerTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private FilesTestBed _bed = null!;
@@ -20,7 +20,7 @@ public sealed class BlobLedgerTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _bed = await FilesTestBed.CreateAsync(clock: _clock);
+        _bed = await FilesTestBed.CreateAsync(clock: _clock, provider: provider);
         _alice = await _bed.AddUserAsync("alice");
     }
 
@@ -175,4 +175,8 @@ public sealed class BlobLedgerTests : IAsyncLifetime
     }
 
     private ConsistencyCheck Check() => _bed.Services.GetRequiredService<ConsistencyCheck>();
+
+    public sealed class OnSqlite() : BlobLedgerTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : BlobLedgerTests(DatabaseProvider.PostgreSql);
 }

@@ -33,6 +33,10 @@ public sealed class SigningKeyRing(
 
     private const int KeyBytes = 32;
 
+    // pg_advisory_xact_lock's first key for rotations (the second is the purpose): a constant used for nothing else.
+    private const int RotationLockKey = 0x6b657973; // "keys"
+
+
     private readonly Counter<long> _reloads = meters.Create(MeterName).CreateCounter<long>(
         ReloadsInstrument, description: "Signing key ring loads from the database, by purpose and reason.");
     private readonly Lock _unknownKeyGate = new();
@@ -91,9 +95,16 @@ public sealed class SigningKeyRing(
     {
         var now = clock.GetUtcNow();
         using var db = dbs.CreateDbContext();
-        // One write transaction (SQLite's are exclusive): two rotations at once retire each other's keys in turn.
+        // One rotation at a time, so that two at once retire each other's keys in turn rather than both
+        // leaving a signing key: SQLite has one writer (the later one fails busy if it read first);
+        // PostgreSQL reads committed rows per statement, so the rotation takes a lock for its transaction first.
         using (var transaction = db.Database.BeginTransaction())
         {
+            if (db.Database.IsNpgsql())
+            {
+                db.Database.ExecuteSql($"SELECT pg_advisory_xact_lock({RotationLockKey}, hashtext({purpose}))");
+            }
+
             foreach (var key in db.SigningKeys.Where(k => k.Purpose == purpose).ToList())
             {
                 if (key.RetireAfter is null)

@@ -10,8 +10,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BlazorVault.Data;
 
-public sealed class VaultDbContext(DbContextOptions<VaultDbContext> options) : IdentityDbContext<VaultUser>(options), IDataProtectionKeyContext
+/// <summary>
+/// The app's database. This type is bound to SQLite and its migrations (Data/Migrations);
+/// <see cref="PostgreSqlVaultDbContext"/> is the same model bound to PostgreSQL and its own migrations.
+/// The app asks for this type only: on PostgreSQL the factory hands out the derived one.
+/// </summary>
+public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyContext
 {
+    public VaultDbContext(DbContextOptions<VaultDbContext> options)
+        : base(options)
+    {
+    }
+
+    // For provider-bound subclasses, whose options carry their own type.
+    protected VaultDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<StoredFile> Files => Set<StoredFile>();
 
     public DbSet<Folder> Folders => Set<Folder>();

@@ -152,7 +152,8 @@ public sealed class FileService(
     {
         await using (staged)
         {
-            var now = clock.GetUtcNow();
+            // PostgreSQL keeps microseconds: the answer to the upload must equal what a later read returns.
+            var now = TruncateToMicroseconds(clock.GetUtcNow());
             var file = new StoredFile
             {
                 Id = Ids.Next(clock),
@@ -442,6 +443,9 @@ public sealed class FileService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return new StorageUsage(await UsageLedger.UsedAsync(db, ownerId, cancellationToken), Settings.DefaultQuotaBytes);
     }
+
+    private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset time) =>
+        time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
 
     private FileContent ContentOf(FileItem file) =>
         new(file, (blobs as IPhysicalBlobFiles)?.GetPhysicalPath(file.Sha256), cancellationToken => blobs.OpenReadAsync(file.Sha256, cancellationToken))

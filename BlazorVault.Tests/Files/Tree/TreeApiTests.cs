@@ -10,7 +10,7 @@ using BlazorVault.Tests.Files.Uploads;
 namespace BlazorVault.Tests.Files.Tree;
 
 /// <summary>Folders, moves, the trash, versions and ZIPs over HTTP, as an API client meets them.</summary>
-public sealed class TreeApiTests(SharedVaultApp shared) : IClassFixture<SharedVaultApp>
+public abstract class TreeApiTests(SharedVaultApp shared)
 {
     private readonly Infrastructure.VaultApp _app = shared.App;
 
@@ -270,4 +270,8 @@ public sealed class TreeApiTests(SharedVaultApp shared) : IClassFixture<SharedVa
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
     }
+
+    public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : TreeApiTests(shared), IClassFixture<SharedVaultApp.Sqlite>;
+
+    public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : TreeApiTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace BlazorVault.Tests.Files.Tree;
 
-/// <summary>The rules of the tree (names, moves, trash, versions), checked on the service with a real SQLite file and blob store.</summary>
-public sealed class TreeServiceTests : IAsyncLifetime
+/// <summary>The rules of the tree (names, moves, trash, versions), checked on the service with a real database (SQLite and PostgreSQL) and blob store.</summary>
+public abstract class TreeServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private const long Quota = 1_000_000;
 
@@ -26,7 +26,7 @@ public sealed class TreeServiceTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _bed = await FilesTestBed.CreateAsync(maxUploadBytes: 500_000, quotaBytes: Quota, clock: _clock);
+        _bed = await FilesTestBed.CreateAsync(maxUploadBytes: 500_000, quotaBytes: Quota, clock: _clock, provider: provider);
         _alice = await _bed.AddUserAsync("alice");
         _bob = await _bed.AddUserAsync("bob");
     }
@@ -455,4 +455,8 @@ public sealed class TreeServiceTests : IAsyncLifetime
 
         public int GetHashCode((string[], string[]) obj) => 0;
     }
+
+    public sealed class OnSqlite() : TreeServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : TreeServiceTests(DatabaseProvider.PostgreSql);
 }

@@ -1,13 +1,14 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using BlazorVault.Data;
 using BlazorVault.Files;
 using BlazorVault.Tests.Infrastructure;
 
 namespace BlazorVault.Tests.Files.Uploads;
 
 /// <summary>tus 1.0 at /api/uploads against the real app: the protocol, its limits and who may touch an upload.</summary>
-public partial class TusProtocolTests(TusProtocolTests.LimitedApp shared) : IClassFixture<TusProtocolTests.LimitedApp>
+public abstract partial class TusProtocolTests(TusProtocolTests.LimitedApp shared)
 {
     public const int MaxUploadBytes = 256 * 1024;
     public const int QuotaBytes = 600_000;
@@ -415,17 +416,19 @@ public partial class TusProtocolTests(TusProtocolTests.LimitedApp shared) : ICla
     [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*value="([^"]+)""")]
     private static partial Regex AntiforgeryInput();
 
-    public class LimitedApp : SharedVaultApp
+    public abstract class LimitedApp(DatabaseProvider provider) : VaultAppFixture(provider, new Dictionary<string, string?>
     {
-        protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>
-        {
-            ["Vault:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Vault:DefaultQuotaBytes"] = QuotaBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+        ["Vault:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Vault:DefaultQuotaBytes"] = QuotaBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    })
+    {
+        public sealed class Sqlite() : LimitedApp(DatabaseProvider.Sqlite);
+
+        public sealed class PostgreSql() : LimitedApp(DatabaseProvider.PostgreSql);
     }
 
-    /// <summary>The same limits, with the bytes in a bucket of its own on the test S3 server.</summary>
-    public sealed class S3LimitedApp(S3Server s3) : LimitedApp
+    /// <summary>The same limits on PostgreSQL, with the bytes in a bucket of its own on the test S3 server.</summary>
+    public sealed class S3LimitedApp(S3Server s3) : LimitedApp(DatabaseProvider.PostgreSql)
     {
         protected override VaultApp Start()
         {
@@ -435,10 +438,14 @@ public partial class TusProtocolTests(TusProtocolTests.LimitedApp shared) : ICla
                 settings[key] = value;
             }
 
-            return new VaultApp(settings: settings);
+            return Start(settings);
         }
     }
+
+    public sealed class OnSqlite(LimitedApp.Sqlite shared) : TusProtocolTests(shared), IClassFixture<LimitedApp.Sqlite>;
+
+    public sealed class OnPostgreSql(LimitedApp.PostgreSql shared) : TusProtocolTests(shared), IClassFixture<LimitedApp.PostgreSql>;
 }
 
-/// <summary><see cref="TusProtocolTests"/> with the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>): a multipart upload and a tail object per upload.</summary>
+/// <summary><see cref="TusProtocolTests"/> as several instances run it: PostgreSQL, and the bytes in a bucket (<c>Vault:Storage:Provider=S3</c>): a multipart upload and a tail object per upload.</summary>
 public sealed class TusProtocolOnS3Tests(TusProtocolTests.S3LimitedApp shared) : TusProtocolTests(shared), IClassFixture<TusProtocolTests.S3LimitedApp>;

@@ -10,20 +10,21 @@ using Microsoft.Extensions.Time.Testing;
 namespace BlazorVault.Tests.Files.Uploads;
 
 /// <summary>Uploads that break off, outlive the app, or are abandoned.</summary>
-public sealed class TusResumeTests
+public abstract class TusResumeTests(DatabaseProvider provider)
 {
     [Fact]
     public async Task InterruptedUpload_ResumedAfterARestart_StoresExactlyTheBytesSent()
     {
         const int length = 3 * 1024 * 1024;
         var directory = TempDirectory.Create();
+        var database = TestDatabase.Create(provider);
         try
         {
             string path;
             HttpClient api;
             long kept;
             string fileId;
-            await using (var before = new VaultApp(directory))
+            await using (var before = new VaultApp(directory, database: database))
             {
                 using var alice = await FilesTestClient.CreateAsync(before);
                 path = await alice.Api.CreateUploadAsync(length, "movie.bin");
@@ -58,7 +59,7 @@ public sealed class TusResumeTests
             }
 
             // Same data directory, new process state: the staged bytes are hashed once, then continued.
-            await using var after = new VaultApp(directory);
+            await using var after = new VaultApp(directory, database: database);
             using (api)
             {
                 api.BaseAddress = after.BaseAddress;
@@ -91,6 +92,7 @@ public sealed class TusResumeTests
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             TempDirectory.Delete(directory);
+            database.Drop();
         }
     }
 
@@ -98,7 +100,8 @@ public sealed class TusResumeTests
     public async Task AbandonedUpload_ExpiresToNotFound_AndOnlyThenIsSwept()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = new VaultApp(services: services => services.AddSingleton<TimeProvider>(clock));
+        var database = TestDatabase.Create(provider);
+        await using var app = new VaultApp(services: services => services.AddSingleton<TimeProvider>(clock), database: database);
         using var alice = await FilesTestClient.CreateAsync(app);
         var token = await TusProtocolTests.AntiforgeryTokenAsync(alice.Browser);
         var path = await alice.Api.CreateUploadAsync(1000);
@@ -178,4 +181,8 @@ public sealed class TusResumeTests
             return await inner.ReadAsync(buffer, cancellationToken);
         }
     }
+
+    public sealed class OnSqlite() : TusResumeTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : TusResumeTests(DatabaseProvider.PostgreSql);
 }

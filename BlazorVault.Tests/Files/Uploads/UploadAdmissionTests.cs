@@ -15,7 +15,7 @@ namespace BlazorVault.Tests.Files.Uploads;
 /// against the quota from creation until they complete, are terminated or expire; a damaged staging
 /// file or upload row costs that one upload, never the app.
 /// </summary>
-public sealed class UploadAdmissionTests(UploadAdmissionTests.QuotaApp shared) : IClassFixture<UploadAdmissionTests.QuotaApp>
+public abstract class UploadAdmissionTests(UploadAdmissionTests.QuotaApp shared)
 {
     private const int Quota = 1_000_000;
     private readonly VaultApp _app = shared.App;
@@ -163,16 +163,20 @@ public sealed class UploadAdmissionTests(UploadAdmissionTests.QuotaApp shared) :
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
-    public sealed class QuotaApp : IAsyncDisposable
+    public abstract class QuotaApp(DatabaseProvider provider) : VaultAppFixture(provider, new Dictionary<string, string?>
     {
-        public VaultApp App { get; } = new(settings: new Dictionary<string, string?>
-        {
-            ["Vault:MaxUploadBytes"] = "600000",
-            ["Vault:DefaultQuotaBytes"] = Quota.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        ["Vault:MaxUploadBytes"] = "600000",
+        ["Vault:DefaultQuotaBytes"] = Quota.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    })
+    {
+        public sealed class Sqlite() : QuotaApp(DatabaseProvider.Sqlite);
 
-        public ValueTask DisposeAsync() => App.DisposeAsync();
+        public sealed class PostgreSql() : QuotaApp(DatabaseProvider.PostgreSql);
     }
+
+    public sealed class OnSqlite(QuotaApp.Sqlite shared) : UploadAdmissionTests(shared), IClassFixture<QuotaApp.Sqlite>;
+
+    public sealed class OnPostgreSql(QuotaApp.PostgreSql shared) : UploadAdmissionTests(shared), IClassFixture<QuotaApp.PostgreSql>;
 }
 
 /// <summary>A full disk answers every way in the same: 507, problem+json, nothing kept.</summary>

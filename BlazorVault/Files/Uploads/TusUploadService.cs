@@ -381,8 +381,10 @@ public sealed class TusUploadService(
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Conditional on the row being as read too: an upload that completed since then has handed its
+            // charge to the file, and releasing it here would free bytes the file still uses.
             var deleted = await db.Uploads
-                .Where(u => u.Id == record.Id && u.LeaseUntil < now)
+                .Where(u => u.Id == record.Id && u.LeaseUntil < now && u.FileId == record.FileId)
                 .ExecuteDeleteAsync(cancellationToken);
             if (deleted == 0)
             {

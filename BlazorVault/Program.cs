@@ -27,21 +27,9 @@ if (await app.TryRunCheckCommandAsync(args))
 }
 
 app.UseSecurityHeaders();
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
-    // Only on HTTPS answers (and never for localhost): a plain-HTTP development set-up is not pinned.
-    app.UseHsts();
-}
-
-// Friendly pages for browsers' page loads only: API clients get bare status codes, and a POST
-// must not be replayed against a page.
-app.UseWhen(
-    context => (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
-        && !context.Request.Path.StartsWithSegments("/api"),
-    branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
-// Routing after the status-code pages, so that a re-executed request finds its page.
-app.UseRouting();
+app.UseVaultErrorAnswers();
+// Routing after the error answers, so that a re-executed request finds its page.
+app.UseRoutingWithHead();
 app.UseUploads();
 app.UseAuthentication();
 app.UseAuthorization();

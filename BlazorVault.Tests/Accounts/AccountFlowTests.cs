@@ -240,9 +240,13 @@ public sealed class AccountRateLimitTests
 
         using var limited = await client.SignInAsync("nobody", "whatever password");
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.InRange(limited.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
 
         using var token = await client.PostAsJsonAsync("api/token", new { userName = "nobody", password = "whatever password" });
         Assert.Equal(HttpStatusCode.TooManyRequests, token.StatusCode);
+        Assert.InRange(token.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        Assert.Equal("application/problem+json", token.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"status\":429", await token.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("login")).StatusCode);
     }

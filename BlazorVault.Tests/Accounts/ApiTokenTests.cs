@@ -61,7 +61,11 @@ public abstract class ApiTokenTests(DatabaseProvider provider) : IAsyncLifetime
         using var response = await client.PostAsJsonAsync("api/token", new { userName, password });
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("", await response.Content.ReadAsStringAsync());
+        // The generic problem+json of every API 401, nothing about the name or the password.
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("user", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("password", body, StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]

@@ -95,6 +95,7 @@ public sealed class VaultApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureServices(services => services.AddTransient<IStartupFilter, TestClientAddress>());
         if (_services is not null)
         {
             builder.ConfigureTestServices(_services);

@@ -190,6 +190,132 @@ public abstract class ShareLinkHttpTests(SharedVaultApp shared)
         Assert.Equal([1, 2, 3], await visitor.GetByteArrayAsync(url + "/download"));
     }
 
+    private static HttpRequestMessage Request(HttpMethod method, string url, string? address, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(method, url);
+        if (address is not null)
+        {
+            request.Headers.Add(TestClientAddress.Header, address);
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            Assert.True(request.Headers.TryAddWithoutValidation(name, value));
+        }
+
+        return request;
+    }
+
+    private async Task<HttpStatusCode> StatusOfAsync(HttpClient client, HttpMethod method, string url, string? address, params (string Name, string Value)[] headers)
+    {
+        using var request = Request(method, url, address, headers);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    [Theory]
+    [InlineData("bytes=1-1,3-3", null)]
+    [InlineData("items=1-3", null)]
+    [InlineData("bytes=1-", "\"0000000000000000000000000000000000000000000000000000000000000000\"")]
+    public async Task Link_UsedUp_NeverServesTheWholeFileAgain_EvenToTheClientThatDownloaded(string range, string? ifRange)
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var file = await alice.UploadAsync("once.bin", FilesTestClient.RandomBytes(10_000));
+        var (_, url) = await CreateLinkAsync(alice, file.Id, new { maxDownloads = 1 });
+        using var visitor = Anonymous();
+        Assert.Equal(HttpStatusCode.OK, await StatusOfAsync(visitor, HttpMethod.Get, url + "/download", null));
+
+        (string, string)[] headers = ifRange is null ? [("Range", range)] : [("Range", range), ("If-Range", ifRange)];
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync(visitor, HttpMethod.Get, url + "/download", null, headers));
+        }
+    }
+
+    [Fact]
+    public async Task Link_AMultiRangeRequest_IsAnsweredInFullAndCounts()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var bytes = FilesTestClient.RandomBytes(10_000);
+        var file = await alice.UploadAsync("two.bin", bytes);
+        var (linkId, url) = await CreateLinkAsync(alice, file.Id, new { maxDownloads = 2 });
+        using var visitor = Anonymous();
+
+        using var request = Request(HttpMethod.Get, url + "/download", null, ("Range", "bytes=1-1,3-3"));
+        using var response = await visitor.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(bytes, await response.Content.ReadAsByteArrayAsync());
+        var links = await alice.Api.GetFromJsonAsync<JsonElement[]>($"api/files/{file.Id}/links");
+        Assert.Equal(1, Assert.Single(links!, l => l.GetProperty("id").GetGuid() == linkId).GetProperty("downloads").GetInt32());
+    }
+
+    [Fact]
+    public async Task Link_UsedUp_ServesRangeContinuationsOnlyToTheClientThatDownloaded()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var bytes = FilesTestClient.RandomBytes(100_000);
+        var file = await alice.UploadAsync("resume.bin", bytes);
+        var (_, url) = await CreateLinkAsync(alice, file.Id, new { maxDownloads = 1 });
+        var download = url + "/download";
+        using var visitor = Anonymous();
+
+        using (var counted = await visitor.SendAsync(Request(HttpMethod.Get, download, "192.0.2.10")))
+        {
+            Assert.Equal(HttpStatusCode.OK, counted.StatusCode);
+            var cookie = Assert.Single(counted.Headers.GetValues("Set-Cookie"));
+            Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains($"path={new Uri(download).AbsolutePath}", cookie, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // Someone else holding the used-up link gets nothing, however they ask.
+        using var stranger = Anonymous();
+        Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync(stranger, HttpMethod.Get, download, "192.0.2.66", ("Range", "bytes=1-")));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync(stranger, HttpMethod.Get, download, "192.0.2.66", ("Range", "bytes=50000-")));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync(stranger, HttpMethod.Head, download, "192.0.2.66"));
+
+        // The browser that downloaded resumes with its cookie, even from another address, with If-Range as browsers send it.
+        using (var resumed = await visitor.SendAsync(Request(HttpMethod.Get, download, "198.51.100.20", ("Range", "bytes=50000-"), ("If-Range", $"\"{file.Sha256}\""))))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, resumed.StatusCode);
+            Assert.Equal(bytes[50_000..], await resumed.Content.ReadAsByteArrayAsync());
+        }
+
+        // curl -C - keeps no cookies: the same address resumes.
+        using var curl = new HttpClient { BaseAddress = App.BaseAddress };
+        using (var resumed = await curl.SendAsync(Request(HttpMethod.Get, download, "192.0.2.10", ("Range", "bytes=99000-"))))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, resumed.StatusCode);
+            Assert.Equal(bytes[99_000..], await resumed.Content.ReadAsByteArrayAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Link_ConditionalRequestsAndFirstByteProbes_DoNotUseItUp()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var bytes = FilesTestClient.RandomBytes(10_000);
+        var file = await alice.UploadAsync("probe.bin", bytes);
+        var (_, url) = await CreateLinkAsync(alice, file.Id, new { maxDownloads = 1 });
+        var download = url + "/download";
+        var etag = ("If-None-Match", $"\"{file.Sha256}\"");
+        using var visitor = Anonymous();
+
+        Assert.Equal(HttpStatusCode.NotModified, await StatusOfAsync(visitor, HttpMethod.Get, download, null, etag));
+        using (var probe = await visitor.SendAsync(Request(HttpMethod.Get, download, null, ("Range", "bytes=0-0"))))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, probe.StatusCode);
+            Assert.Equal(bytes[..1], await probe.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await StatusOfAsync(visitor, HttpMethod.Head, download, null));
+        Assert.Equal(bytes, await visitor.GetByteArrayAsync(download));
+
+        using var stranger = Anonymous();
+        Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync(stranger, HttpMethod.Get, download, "192.0.2.66", etag));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusOfAsync(stranger, HttpMethod.Get, download, "192.0.2.66", ("Range", "bytes=0-0")));
+    }
+
     [Fact]
     public async Task ShareToken_UsedAsAnApiBearerToken_Is401()
     {
@@ -268,6 +394,8 @@ public sealed class ShareRateLimitTests
             Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync("s/whatever/download")).StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await visitor.GetAsync("s/whatever/download")).StatusCode);
+        using var limited = await visitor.GetAsync("s/whatever/download");
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.InRange(limited.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
     }
 }

@@ -21,7 +21,15 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     private string _bob = null!;
     private FileItem _file = null!;
 
+    private static readonly ShareClient Visitor = new("192.0.2.1");
+    private static readonly ShareClient Stranger = new("192.0.2.99");
+    private static readonly DownloadRequest Get = new();
+    private static readonly DownloadRequest Head = new(HeadersOnly: true);
+
     private ShareLinkService Links => _bed.Links;
+
+    private Task<RedeemedDownload?> RedeemAsync(string token, DownloadRequest? request = null, ShareClient? client = null) =>
+        Links.RedeemAsync(token, request ?? Get, client ?? Visitor);
 
     public async ValueTask InitializeAsync()
     {
@@ -82,12 +90,12 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     public async Task Redeem_AfterExpiry_FindsNothing()
     {
         var link = await CreateAsync(TimeSpan.FromHours(1));
-        Assert.NotNull(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
+        Assert.NotNull(await RedeemAsync(link.Token));
 
         _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
 
         Assert.Null(await Links.PeekAsync(link.Token));
-        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
+        Assert.Null(await RedeemAsync(link.Token));
     }
 
     [Fact]
@@ -100,7 +108,7 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
 
         Assert.True(await Links.RevokeAsync(_alice, link.Id));
         Assert.Null(await Links.PeekAsync(link.Token));
-        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
+        Assert.Null(await RedeemAsync(link.Token));
         Assert.Empty((await Links.ListActiveAsync(_alice, _file.Id))!);
     }
 
@@ -109,25 +117,85 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     {
         var link = await CreateAsync(maxDownloads: 1);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
-            Task.Run(() => Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            Task.Run(() => RedeemAsync(link.Token, client: new ShareClient($"192.0.2.{i}")))));
 
         Assert.Single(results, r => r is not null);
         Assert.Null(await Links.PeekAsync(link.Token));
     }
 
     [Fact]
-    public async Task Redeem_ARangeThatContinuesADownload_DoesNotCount()
+    public async Task Redeem_ARangeFromTheClientThatDownloaded_ContinuesWithoutCountingWithinTheResumeWindow()
+    {
+        var link = await CreateAsync(maxDownloads: 1);
+        var rest = new DownloadRequest(Range: "bytes=5-");
+
+        var counted = await RedeemAsync(link.Token);
+        Assert.Equal(DownloadAnswer.Full, counted!.Plan.Answer);
+        Assert.NotNull(counted.ResumeSecret);
+
+        var resumed = await RedeemAsync(link.Token, rest);
+        Assert.Equal((DownloadAnswer.Partial, 5L, 13L, null), (resumed!.Plan.Answer, resumed.Plan.From, resumed.Plan.To, resumed.ResumeSecret));
+        Assert.NotNull(await RedeemAsync(link.Token, rest, new ShareClient("198.51.100.7", counted.ResumeSecret)));
+        Assert.Null(await RedeemAsync(link.Token, rest, Stranger));
+        Assert.Null(await RedeemAsync(link.Token, rest, new ShareClient("198.51.100.7", "not-the-secret")));
+        // The whole file again is a new download, and there is none left.
+        Assert.Null(await RedeemAsync(link.Token));
+
+        _clock.Advance(TimeSpan.FromHours(25));
+        Assert.Null(await RedeemAsync(link.Token, rest));
+        Assert.Null(await RedeemAsync(link.Token, rest, new ShareClient(null, counted.ResumeSecret)));
+    }
+
+    [Fact]
+    public async Task Redeem_ARangeFromAnotherClient_StartsADownloadAndCounts()
     {
         var link = await CreateAsync(maxDownloads: 1);
 
-        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.Continuation));
-        Assert.NotNull(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
-        Assert.NotNull(await Links.RedeemAsync(link.Token, ShareRequestKind.Continuation));
-        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
+        var started = await RedeemAsync(link.Token, new DownloadRequest(Range: "bytes=5-"), Stranger);
 
-        _clock.Advance(TimeSpan.FromHours(25));
-        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.Continuation));
+        Assert.NotNull(started!.ResumeSecret);
+        Assert.Null(await Links.PeekAsync(link.Token));
+        Assert.Null(await RedeemAsync(link.Token, new DownloadRequest(Range: "bytes=5-"), Visitor));
+        Assert.NotNull(await RedeemAsync(link.Token, new DownloadRequest(Range: "bytes=9-"), Stranger));
+    }
+
+    [Theory]
+    [InlineData("bytes=1-1,3-3", null)]
+    [InlineData("bytes=1-1, 3-3", null)]
+    [InlineData("items=1-3", null)]
+    [InlineData("bytes=x-", null)]
+    [InlineData("bytes=5-", "\"0000\"")]
+    [InlineData("bytes=5-", "W/\"0000\"")]
+    public async Task Redeem_ARangeThatIsAnsweredInFull_CountsEvenForTheClientThatDownloaded(string range, string? ifRange)
+    {
+        var link = await CreateAsync(maxDownloads: 2);
+        var request = new DownloadRequest(Range: range, IfRange: ifRange);
+
+        Assert.Equal(DownloadAnswer.Full, (await RedeemAsync(link.Token, request))!.Plan.Answer);
+        Assert.Equal(DownloadAnswer.Full, (await RedeemAsync(link.Token, request))!.Plan.Answer);
+
+        Assert.Null(await RedeemAsync(link.Token, request));
+        Assert.Null(await Links.PeekAsync(link.Token));
+    }
+
+    [Fact]
+    public async Task Redeem_NotModifiedAnswersAndFirstByteProbes_DoNotCount()
+    {
+        var link = await CreateAsync(maxDownloads: 1);
+        var current = new DownloadRequest(IfNoneMatch: $"\"{_file.Sha256}\"");
+        var probe = new DownloadRequest(Range: "bytes=0-0");
+
+        Assert.Equal(DownloadAnswer.NotModified, (await RedeemAsync(link.Token, current))!.Plan.Answer);
+        Assert.True((await RedeemAsync(link.Token, probe))!.Plan.IsProbe);
+        Assert.Equal(DownloadAnswer.RangeNotSatisfiable, (await RedeemAsync(link.Token, new DownloadRequest(Range: "bytes=900-")))!.Plan.Answer);
+        Assert.NotNull(await Links.PeekAsync(link.Token));
+
+        Assert.NotNull(await RedeemAsync(link.Token));
+
+        Assert.NotNull(await RedeemAsync(link.Token, current));
+        Assert.Null(await RedeemAsync(link.Token, current, Stranger));
+        Assert.Null(await RedeemAsync(link.Token, probe, Stranger));
     }
 
     [Fact]
@@ -135,12 +203,14 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     {
         var link = await CreateAsync(maxDownloads: 1);
 
-        Assert.NotNull(await Links.RedeemAsync(link.Token, ShareRequestKind.HeadersOnly));
-        Assert.NotNull(await Links.RedeemAsync(link.Token, ShareRequestKind.HeadersOnly));
-        Assert.NotNull(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
+        Assert.NotNull(await RedeemAsync(link.Token, Head, Stranger));
+        Assert.NotNull(await RedeemAsync(link.Token, Head, Stranger));
+        Assert.NotNull(await RedeemAsync(link.Token));
 
+        Assert.NotNull(await RedeemAsync(link.Token, Head));
+        Assert.Null(await RedeemAsync(link.Token, Head, Stranger));
         _clock.Advance(TimeSpan.FromHours(25));
-        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.HeadersOnly));
+        Assert.Null(await RedeemAsync(link.Token, Head));
     }
 
     [Fact]
@@ -151,7 +221,7 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
         Assert.True(await _bed.Files.DeleteForeverAsync(_alice, _file.Id));
 
         Assert.Null(await Links.PeekAsync(link.Token));
-        Assert.Null(await Links.RedeemAsync(link.Token, ShareRequestKind.NewDownload));
+        Assert.Null(await RedeemAsync(link.Token));
     }
 
     [Fact]
@@ -262,7 +332,7 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     {
         var active = await CreateAsync(maxDownloads: 2);
         var used = await CreateAsync(maxDownloads: 1);
-        await Links.RedeemAsync(used.Token, ShareRequestKind.NewDownload);
+        await RedeemAsync(used.Token);
         var revoked = await CreateAsync();
         await Links.RevokeAsync(_alice, revoked.Id);
 

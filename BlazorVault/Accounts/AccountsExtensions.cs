@@ -105,7 +105,7 @@ public static class AccountsExtensions
 
         services.AddRateLimiter(options =>
         {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            ClientRateLimits.AnswerRefusals(options);
             options.AddPolicy(AuthRateLimitPolicy, context =>
             {
                 // Showing the form is free; only attempts count.

@@ -36,6 +36,8 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
 
     public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
 
+    public DbSet<ShareResumeGrant> ShareResumeGrants => Set<ShareResumeGrant>();
+
     public DbSet<UserUsage> Usage => Set<UserUsage>();
 
     public DbSet<BlobRecord> Blobs => Set<BlobRecord>();
@@ -121,6 +123,19 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
             // Deleting a file ends its links.
             link.HasOne<StoredFile>().WithMany().HasForeignKey(l => l.FileId).OnDelete(DeleteBehavior.Cascade);
             link.HasIndex(l => l.FileId);
+        });
+
+        builder.Entity<ShareResumeGrant>(grant =>
+        {
+            grant.ToTable("ShareResumeGrants");
+            grant.HasKey(g => g.Id);
+            grant.HasOne<ShareLink>().WithMany().HasForeignKey(g => g.LinkId).OnDelete(DeleteBehavior.Cascade);
+            grant.Property(g => g.CountedAt).HasConversion<UnixTimeConverter>();
+            grant.Property(g => g.ResumeUntil).HasConversion<UnixTimeConverter>();
+            grant.Property(g => g.SecretHash).HasMaxLength(64).IsFixedLength();
+            grant.Property(g => g.ClientAddress).HasMaxLength(64);
+            grant.Property(g => g.Sha256).HasMaxLength(64).IsFixedLength();
+            grant.HasIndex(g => new { g.LinkId, g.ResumeUntil });
         });
 
         builder.Entity<UserUsage>(usage =>

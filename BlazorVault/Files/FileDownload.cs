@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text;
 using BlazorVault.Storage;
@@ -20,6 +21,9 @@ public static class FileDownload
 
     public static FileDownloadResult Create(FileContent content) => new(content);
 
+    /// <summary>Sends what <paramref name="plan"/> decided (a share link decides before it counts).</summary>
+    public static FileDownloadResult Create(FileContent content, DownloadPlan plan) => new(content, plan);
+
     /// <summary>
     /// <c>attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded</c> (RFC 6266, RFC 5987):
     /// current browsers use the exact name from <c>filename*</c>, old clients get a safe ASCII approximation.
@@ -39,7 +43,7 @@ public static class FileDownload
 }
 
 /// <summary>Sends a <see cref="FileContent"/>; see <see cref="FileDownload"/>.</summary>
-public sealed class FileDownloadResult(FileContent content) : IResult, IEndpointMetadataProvider
+public sealed class FileDownloadResult(FileContent content, DownloadPlan? plan = null) : IResult, IEndpointMetadataProvider
 {
     public FileContent Content { get; } = content;
 
@@ -47,11 +51,7 @@ public sealed class FileDownloadResult(FileContent content) : IResult, IEndpoint
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var file = Content.File;
-        // RFC 9110 says to ignore a Range in any unit but bytes; ASP.NET would serve "items=0-9" as bytes.
-        if (httpContext.Request.Headers.Range is [{ } range] && !range.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase))
-        {
-            httpContext.Request.Headers.Remove(HeaderNames.Range);
-        }
+        var decided = plan ?? DownloadRequest.From(httpContext.Request).PlanFor(file);
 
         var headers = httpContext.Response.Headers;
         headers.ContentDisposition = FileDownload.ContentDisposition(file.Name);
@@ -60,10 +60,31 @@ public sealed class FileDownloadResult(FileContent content) : IResult, IEndpoint
         // Only the signed-in owner (or a link holder) may see it: no shared caches; revalidation is cheap with the ETag.
         headers.CacheControl = "private, no-cache";
 
-        // The content address is the strongest validator there is: same hash, same bytes.
-        var etag = new EntityTagHeaderValue($"\"{file.Sha256}\"");
+        var etag = DownloadRequest.ETagOf(file);
+        var lastModified = DownloadRequest.LastModifiedOf(file);
+        switch (decided.Answer)
+        {
+            case DownloadAnswer.NotModified:
+                headers.Remove(HeaderNames.ContentDisposition);
+                headers.ETag = etag.ToString();
+                headers.LastModified = HeaderUtilities.FormatDate(lastModified);
+                httpContext.Response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            case DownloadAnswer.PreconditionFailed:
+                headers.Remove(HeaderNames.ContentDisposition);
+                httpContext.Response.StatusCode = StatusCodes.Status412PreconditionFailed;
+                return;
+            case DownloadAnswer.RangeNotSatisfiable:
+                headers.Remove(HeaderNames.ContentDisposition);
+                headers.ContentRange = $"bytes */{file.Size.ToString(CultureInfo.InvariantCulture)}";
+                httpContext.Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                return;
+        }
+
+        // ASP.NET's file results then do exactly what was decided: the whole file, or the one range.
+        DownloadPlanHeaders.Apply(httpContext.Request, decided);
         IResult inner;
-        if (HttpMethods.IsGet(httpContext.Request.Method) && !IsNotModified(httpContext, etag) && Content.RedirectUrl() is { } url)
+        if (decided.SendsBytes && Content.RedirectUrl() is { } url)
         {
             // Access was checked (and a link's download counted) before this: the store sends the bytes itself.
             headers.Remove(HeaderNames.ContentDisposition);
@@ -73,17 +94,17 @@ public sealed class FileDownloadResult(FileContent content) : IResult, IEndpoint
         else if (Content.PhysicalPath is { } path && File.Exists(path))
         {
             // Kestrel sends a physical file with sendfile, without copying it through our buffers.
-            inner = TypedResults.PhysicalFile(path, file.ContentType, lastModified: file.CreatedAt, entityTag: etag, enableRangeProcessing: true);
+            inner = TypedResults.PhysicalFile(path, file.ContentType, lastModified: lastModified, entityTag: etag, enableRangeProcessing: true);
         }
         else if (await Content.OpenReadAsync(httpContext.RequestAborted) is { } stream)
         {
-            if (stream is IBoundedRead bounded && httpContext.Request.GetTypedHeaders().Range?.Ranges is { Count: 1 } ranges && ranges.First() is { From: not null, To: { } to })
+            if (stream is IBoundedRead bounded && decided.Answer == DownloadAnswer.Partial)
             {
                 // A store that fetches on demand asks for exactly the range that is sent, not the rest of the blob.
-                bounded.StopAt(to + 1);
+                bounded.StopAt(decided.To + 1);
             }
 
-            inner = TypedResults.Stream(stream, file.ContentType, lastModified: file.CreatedAt, entityTag: etag, enableRangeProcessing: true);
+            inner = TypedResults.Stream(stream, file.ContentType, lastModified: lastModified, entityTag: etag, enableRangeProcessing: true);
         }
         else
         {
@@ -95,10 +116,6 @@ public sealed class FileDownloadResult(FileContent content) : IResult, IEndpoint
 
         await inner.ExecuteAsync(httpContext);
     }
-
-    private static bool IsNotModified(HttpContext httpContext, EntityTagHeaderValue etag) =>
-        httpContext.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } tags
-        && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: false));
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {

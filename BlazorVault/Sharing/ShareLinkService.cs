@@ -1,3 +1,6 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
 using BlazorVault.Data;
 using BlazorVault.Files;
 using Microsoft.EntityFrameworkCore;
@@ -5,18 +8,13 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorVault.Sharing;
 
-/// <summary>What a request to a link's download wants, which decides whether it counts.</summary>
-public enum ShareRequestKind
-{
-    /// <summary>A new download (no Range, or one starting at byte 0): counts.</summary>
-    NewDownload,
+/// <summary>Who asks for a link's download: what identifies a client that may resume a counted download.</summary>
+/// <param name="Address">The client's address (a resume by the same address needs no cookie: <c>curl -C -</c>).</param>
+/// <param name="ResumeSecret">The resume cookie handed out with a counted download, when the client sent it back.</param>
+public sealed record ShareClient(string? Address, string? ResumeSecret = null);
 
-    /// <summary>A Range request past byte 0, continuing a counted download: does not count.</summary>
-    Continuation,
-
-    /// <summary>HEAD: headers only, does not count.</summary>
-    HeadersOnly,
-}
+/// <summary>A link's download, allowed: what to send, and a new resume secret when this one was counted.</summary>
+public sealed record RedeemedDownload(FileContent Content, DownloadPlan Plan, string? ResumeSecret);
 
 public sealed record ShareLinkInfo(Guid Id, Guid FileId, string Token, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads);
 
@@ -160,14 +158,22 @@ public sealed class ShareLinkService(
     }
 
     /// <summary>
-    /// Opens the file behind a link for download. A download that starts at byte 0 counts, atomically:
-    /// with one download left and many requests at once, exactly one gets the file. A Range request
-    /// that continues a download (starts past byte 0) and a HEAD request do not count; they are served
-    /// while the link has downloads left, or within <see cref="ShareOptions.ResumeWindow"/> of its last
-    /// counted download (a continuation also needs a download to continue).
+    /// Opens the file behind a link for download and decides whether it counts, by what will be sent
+    /// (<see cref="DownloadRequest.PlanFor"/>):
+    /// <list type="bullet">
+    /// <item>Bytes sent in full always count, atomically: with one download left and many requests at once, exactly one gets them.</item>
+    /// <item>A single range from a client holding a resume grant of this link (a counted download of the same bytes,
+    /// within <see cref="ShareOptions.ResumeWindow"/>) continues that download and does not count; from any other
+    /// client it starts a download and counts.</item>
+    /// <item>HEAD, 304, 412, 416 and the first-byte probe (<c>bytes=0-0</c>) send no file and do not count.</item>
+    /// </list>
+    /// Whatever does not count is only answered while the link has downloads left or the client holds a grant,
+    /// so a used-up link is 404 to everyone else. A counted download hands out a new grant.
     /// </summary>
-    public async Task<FileContent?> RedeemAsync(string? token, ShareRequestKind kind, CancellationToken cancellationToken = default)
+    public async Task<RedeemedDownload?> RedeemAsync(string? token, DownloadRequest request, ShareClient client, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
         var claims = await tokens.ValidateAsync(token);
         if (claims is null)
         {
@@ -183,42 +189,96 @@ public sealed class ShareLinkService(
             return null;
         }
 
-        var hasDownloadsLeft = link.MaxDownloads is null || link.Downloads < link.MaxDownloads;
-        var withinResumeWindow = link.Downloads > 0 && link.LastDownloadAt + Settings.ResumeWindow > now;
-        if (kind == ShareRequestKind.Continuation && !(link.Downloads > 0 && (hasDownloadsLeft || withinResumeWindow)))
-        {
-            logger.LogInformation("Share download {LinkId} refused: range request with no download to continue", link.Id);
-            return null;
-        }
-        else if (kind == ShareRequestKind.HeadersOnly && !(hasDownloadsLeft || withinResumeWindow))
-        {
-            logger.LogInformation("Share download {LinkId} refused: used up", link.Id);
-            return null;
-        }
-        else if (kind == ShareRequestKind.NewDownload)
-        {
-            // One statement, so two requests can never both take the last download.
-            var counted = await db.ShareLinks
-                .Where(l => l.Id == link.Id && l.RevokedAt == null && (l.MaxDownloads == null || l.Downloads < l.MaxDownloads)
-                    && db.Files.Any(f => f.Id == l.FileId && f.TrashId == null))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(l => l.Downloads, l => l.Downloads + 1)
-                    .SetProperty(l => l.LastDownloadAt, now), cancellationToken);
-            if (counted == 0)
-            {
-                logger.LogInformation("Share download {LinkId} refused: used up or revoked", link.Id);
-                return null;
-            }
-        }
-
         var content = await files.OpenForSharingAsync(link.FileId, cancellationToken);
         if (content is null)
         {
             logger.LogInformation("Share download {LinkId} refused: the file is gone", link.Id);
+            return null;
         }
 
-        return content;
+        var plan = request.PlanFor(content.File);
+        var resuming = await HoldsGrantAsync(db, link.Id, content.File.Sha256, client, now, cancellationToken);
+        var counts = plan.SendsBytes && !plan.IsProbe && (plan.Answer == DownloadAnswer.Full || !resuming);
+        if (!counts)
+        {
+            var hasDownloadsLeft = link.MaxDownloads is null || link.Downloads < link.MaxDownloads;
+            if (!hasDownloadsLeft && !resuming)
+            {
+                logger.LogInformation("Share download {LinkId} refused: used up, and no download of this client to continue", link.Id);
+                return null;
+            }
+
+            return new RedeemedDownload(content, plan, null);
+        }
+
+        var secret = await CountAsync(db, link, content.File.Sha256, client, now);
+        if (secret is not null)
+        {
+            return new RedeemedDownload(content, plan, secret);
+        }
+
+        // The last download went to a parallel request of this client (the first segment of a segmented
+        // download, say); its grant committed with that count, so this range continues it.
+        if (plan.Answer == DownloadAnswer.Partial && await HoldsGrantAsync(db, link.Id, content.File.Sha256, client, clock.GetUtcNow(), cancellationToken))
+        {
+            return new RedeemedDownload(content, plan, null);
+        }
+
+        logger.LogInformation("Share download {LinkId} refused: used up or revoked", link.Id);
+        return null;
     }
+
+    /// <summary>Counts a download and records its resume grant, in one transaction; the grant's secret, or null when used up.</summary>
+    private async Task<string?> CountAsync(VaultDbContext db, ShareLink link, string sha256, ShareClient client, DateTimeOffset now)
+    {
+        // Not cancellable: once counted, the grant must be there for the client that was counted.
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        // One statement, so two requests can never both take the last download.
+        var counted = await db.ShareLinks
+            .Where(l => l.Id == link.Id && l.RevokedAt == null && (l.MaxDownloads == null || l.Downloads < l.MaxDownloads)
+                && db.Files.Any(f => f.Id == l.FileId && f.TrashId == null))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(l => l.Downloads, l => l.Downloads + 1)
+                .SetProperty(l => l.LastDownloadAt, now), CancellationToken.None);
+        if (counted == 0)
+        {
+            return null;
+        }
+
+        await db.ShareResumeGrants.Where(g => g.LinkId == link.Id && g.ResumeUntil <= now).ExecuteDeleteAsync(CancellationToken.None);
+        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        db.ShareResumeGrants.Add(new ShareResumeGrant
+        {
+            Id = Guid.CreateVersion7(now),
+            LinkId = link.Id,
+            CountedAt = now,
+            ResumeUntil = now + Settings.ResumeWindow,
+            SecretHash = HashOf(secret),
+            ClientAddress = client.Address,
+            Sha256 = sha256,
+        });
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        return secret;
+    }
+
+    private static Task<bool> HoldsGrantAsync(VaultDbContext db, Guid linkId, string sha256, ShareClient client, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var secretHash = client.ResumeSecret is { Length: > 0 and <= 100 } secret ? HashOf(secret) : null;
+        var address = client.Address;
+        if (secretHash is null && address is null)
+        {
+            return Task.FromResult(false);
+        }
+
+        return db.ShareResumeGrants.AnyAsync(
+            g => g.LinkId == linkId && g.ResumeUntil > now && g.Sha256 == sha256
+                && ((secretHash != null && g.SecretHash == secretHash) || (address != null && g.ClientAddress == address)),
+            cancellationToken);
+    }
+
+    private static string HashOf(string secret) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     private ShareLinkInfo Describe(ShareLink link) =>
         new(link.Id, link.FileId, tokens.Create(link), link.CreatedAt, link.ExpiresAt, link.MaxDownloads, link.Downloads);

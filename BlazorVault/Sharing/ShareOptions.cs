@@ -14,8 +14,8 @@ public sealed class ShareOptions
     public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
-    /// How long after a counted download a Range request that continues it (starts past byte 0)
-    /// is still served without counting, even once the link is used up.
+    /// How long after a counted download its client may continue it with Range requests that do not
+    /// count, even once the link is used up (<see cref="ShareResumeGrant"/>).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromHours(24);

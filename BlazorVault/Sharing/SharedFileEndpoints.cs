@@ -10,12 +10,15 @@ internal static class SharedFileEndpoints
 {
     public const string RateLimitPolicy = "share";
 
-    public static void AddShareRateLimit(RateLimiterOptions options) =>
+    public static void AddShareRateLimit(RateLimiterOptions options)
+    {
+        ClientRateLimits.AnswerRefusals(options);
         options.AddPolicy(RateLimitPolicy, context =>
         {
             var permits = context.RequestServices.GetRequiredService<IOptions<ShareOptions>>().Value.PermitsPerMinute;
             return ClientRateLimits.PerMinute(context, permits);
         });
+    }
 
     public static IEndpointRouteBuilder MapSharedFileDownload(this IEndpointRouteBuilder endpoints)
     {
@@ -28,30 +31,34 @@ internal static class SharedFileEndpoints
     }
 
     public static async Task<Results<FileDownloadResult, NotFound>> Download(
-        string token, HttpRequest request, ShareLinkService links, CancellationToken cancellationToken)
+        string token, HttpContext context, ShareLinkService links, IOptions<ShareOptions> options, CancellationToken cancellationToken)
     {
-        var content = await links.RedeemAsync(token, KindOf(request), cancellationToken);
-        // Every kind of failure is the same 404: no oracle for guessing or probing links.
-        return content is null ? TypedResults.NotFound() : FileDownload.Create(content);
-    }
-
-    /// <summary>
-    /// HEAD only asks; a Range request whose ranges all start past byte 0 continues a download already
-    /// counted; anything else (no Range, a garbage Range that is ignored, or one from byte 0) is new.
-    /// </summary>
-    internal static ShareRequestKind KindOf(HttpRequest request)
-    {
-        if (HttpMethods.IsHead(request.Method))
+        var request = context.Request;
+        var client = new ShareClient(context.Connection.RemoteIpAddress?.ToString(), request.Cookies[ResumeCookie]);
+        var download = await links.RedeemAsync(token, DownloadRequest.From(request), client, cancellationToken);
+        if (download is null)
         {
-            return ShareRequestKind.HeadersOnly;
+            // Every kind of failure is the same 404: no oracle for guessing or probing links.
+            return TypedResults.NotFound();
         }
 
-        var range = request.GetTypedHeaders().Range;
-        if (range is null || !"bytes".Equals(range.Unit.Value, StringComparison.OrdinalIgnoreCase) || range.Ranges.Count == 0)
+        if (download.ResumeSecret is { } secret)
         {
-            return ShareRequestKind.NewDownload;
+            // Scoped to this link's download path, so it goes back only with this link's Range requests.
+            context.Response.Cookies.Append(ResumeCookie, secret, new CookieOptions
+            {
+                Path = $"{request.PathBase}{request.Path}",
+                HttpOnly = true,
+                Secure = request.IsHttps,
+                SameSite = SameSiteMode.Lax,
+                MaxAge = options.Value.ResumeWindow,
+                IsEssential = true,
+            });
         }
 
-        return range.Ranges.All(r => r.From is > 0) ? ShareRequestKind.Continuation : ShareRequestKind.NewDownload;
+        return FileDownload.Create(download.Content, download.Plan);
     }
+
+    /// <summary>The cookie that lets the client of a counted download resume it (<see cref="ShareResumeGrant"/>).</summary>
+    public const string ResumeCookie = "vault-resume";
 }

@@ -448,6 +448,44 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.ToTable("ShareLinks", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorVault.Sharing.ShareResumeGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("CountedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("LinkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("ResumeUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LinkId", "ResumeUntil");
+
+                    b.ToTable("ShareResumeGrants", (string)null);
+                });
+
             modelBuilder.Entity("BlazorVault.Storage.BlobRecord", b =>
                 {
                     b.Property<string>("Sha256")
@@ -755,6 +793,15 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.HasOne("BlazorVault.Files.StoredFile", null)
                         .WithMany()
                         .HasForeignKey("FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Sharing.ShareResumeGrant", b =>
+                {
+                    b.HasOne("BlazorVault.Sharing.ShareLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

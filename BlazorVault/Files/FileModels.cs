@@ -53,6 +53,9 @@ public abstract record UploadResult
 
     /// <summary>The name is taken and the conflict rule said not to rename or replace.</summary>
     public sealed record NameTaken(string Reason) : UploadResult;
+
+    /// <summary>The owner already has as many unfinished resumable uploads as allowed.</summary>
+    public sealed record TooManyUnfinished(int Limit) : UploadResult;
 }
 
 /// <summary>Where an upload goes: a folder (null: the root), folders below it to find or make (a folder upload's relative path), and what to do when the name is taken.</summary>

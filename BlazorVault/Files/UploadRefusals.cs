@@ -31,6 +31,11 @@ public static class UploadRefusals
             statusCode: StatusCodes.Status409Conflict, title: "The upload was not stored.", detail: conflict.Reason),
         UploadResult.NameTaken taken => TypedResults.Problem(
             statusCode: StatusCodes.Status409Conflict, title: "The name is taken.", detail: taken.Reason),
+        UploadResult.TooManyUnfinished tooMany => TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Too many unfinished uploads.",
+            detail: string.Create(CultureInfo.InvariantCulture, $"You have {tooMany.Limit} unfinished uploads; finish or cancel one first."),
+            extensions: new Dictionary<string, object?> { ["limit"] = tooMany.Limit }),
         UploadResult.FolderNotFound => TypedResults.Problem(
             statusCode: StatusCodes.Status404NotFound, title: "No such folder.", detail: "The target folder does not exist or is in the trash."),
         _ => throw new InvalidOperationException($"Not a refusal: {refusal}."),
@@ -45,6 +50,7 @@ public static class UploadRefusals
         UploadResult.Conflict conflict => conflict.Reason,
         UploadResult.NameTaken taken => taken.Reason,
         UploadResult.FolderNotFound => "The folder is gone (deleted or moved to the trash).",
+        UploadResult.TooManyUnfinished tooMany => $"You have {tooMany.Limit} unfinished uploads; finish or cancel one first.",
         _ => throw new InvalidOperationException($"Not a refusal: {refusal}."),
     };
 }

@@ -49,6 +49,7 @@ internal static class TusEndpoints
             .RequireAuthorization(UploadsExtensions.UploadPolicy)
             .AddEndpointFilter(AntiforgeryFilter);
         secured.MapPost("/", Create)
+            .RequireRateLimiting(UploadsExtensions.CreationRateLimit)
             .WithName("CreateUpload")
             .WithSummary("tus creation: Upload-Length and Upload-Metadata (filename, filetype) -> 201, Location.");
         secured.MapMethods("/{id}", [HttpMethods.Head], Head)

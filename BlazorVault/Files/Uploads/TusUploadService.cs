@@ -73,6 +73,14 @@ public sealed class TusUploadService(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The owner's uploads take turns here, so that the count below holds until the insert.
+        await BlazorVault.Files.Tree.TreeLock.TakeAsync(db, ownerId, cancellationToken);
+        var limit = uploadOptions.Value.MaxUnfinished;
+        if (await db.Uploads.CountAsync(u => u.OwnerId == ownerId && u.FileId == null, cancellationToken) >= limit)
+        {
+            return new TusCreation.Refused(new UploadResult.TooManyUnfinished(limit));
+        }
+
         // The declared length is reserved now, so unfinished uploads can never hold more than the quota.
         var quota = vaultOptions.Value.DefaultQuotaBytes;
         if (!await UsageLedger.TryChargeAsync(db, ownerId, length, quota, cancellationToken))
@@ -85,6 +93,19 @@ public sealed class TusUploadService(
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Created upload {UploadId} ({Length} bytes) for {OwnerId}", record.Id, length, ownerId);
         return new TusCreation.Created(record.ToUpload());
+    }
+
+    /// <summary>The owner's unfinished uploads (newest first), with what the server has of each: for the dashboard to resume or cancel.</summary>
+    public async Task<IReadOnlyList<(TusUpload Upload, long Offset)>> ListUnfinishedAsync(string ownerId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var records = await db.Uploads.AsNoTracking()
+            .Where(u => u.OwnerId == ownerId && u.FileId == null && u.ExpiresAt > now)
+            .OrderByDescending(u => u.CreatedAt)
+            .Take(uploadOptions.Value.MaxUnfinished)
+            .ToListAsync(cancellationToken);
+        return [.. records.Select(r => (r.ToUpload(), r.Offset))];
     }
 
     /// <summary>

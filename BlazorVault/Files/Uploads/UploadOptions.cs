@@ -28,6 +28,14 @@ public sealed class UploadOptions : IValidatableObject
     /// </summary>
     public long BrowserChunkBytes { get; set; }
 
+    /// <summary>Unfinished resumable uploads one user may have at once; creating one more answers 409.</summary>
+    [Range(1, 100_000)]
+    public int MaxUnfinished { get; set; } = 100;
+
+    /// <summary>Resumable uploads one user may create per minute (a token bucket: this many at once, refilled over the minute); more answer 429.</summary>
+    [Range(1, 1_000_000)]
+    public int CreationsPerMinute { get; set; } = 600;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (BrowserChunkBytes is not 0 and < MinBrowserChunkBytes)

@@ -49,6 +49,29 @@ public sealed class DashboardTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUnfinishedUploadFromEarlier_IsListed_AndCancelFreesItsSpace()
+    {
+        var tus = Services.GetRequiredService<BlazorVault.Files.Uploads.TusUploadService>();
+        var created = Assert.IsType<BlazorVault.Files.Uploads.TusCreation.Created>(
+            await tus.CreateAsync(VaultServices.UserId, 3000, "holiday.mov", "video/quicktime", Xunit.TestContext.Current.CancellationToken));
+        Assert.Equal(3000, (await _vault.Files.GetUsageAsync(VaultServices.UserId)).UsedBytes);
+
+        var cut = Render<Dashboard>();
+
+        cut.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(cut.FindAll("[data-testid=interrupted-row]"));
+            Assert.Contains("holiday.mov", row.TextContent, StringComparison.Ordinal);
+            Assert.Contains("of 2.9 KB", cut.Find("[data-testid=interrupted-progress]").TextContent, StringComparison.Ordinal);
+        }, Wait);
+        cut.Find("[data-testid=interrupted-row] button").Click();
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=interrupted-uploads]")), Wait);
+        Assert.Null(await tus.GetAsync(VaultServices.UserId, created.Upload.Id, Xunit.TestContext.Current.CancellationToken));
+        Assert.Equal(0, (await _vault.Files.GetUsageAsync(VaultServices.UserId)).UsedBytes);
+    }
+
+    [Fact]
     public async Task Upload_WhenFileIsTooLarge_ShowsItsErrorAndStoresNothing()
     {
         var cut = Render<Dashboard>();

@@ -117,6 +117,49 @@ public sealed partial class FolderBrowserTests(BrowserFixture browser) : Dashboa
     }
 
     [Fact]
+    public async Task AFolderDroppedOnTheZone_IsWalked_AndItsTreeIsRecreatedWithItsBytes()
+    {
+        await OpenDashboardAsNewUserAsync();
+        var big = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(300_000));
+
+        // Headless Chromium cannot start an operating-system drag, so the drop event carries the entries a
+        // dropped folder gives (webkitGetAsEntry: directories with readers answering in batches, files):
+        // what the zone's own code walks is real, only their source is made up.
+        await Page.Locator(".drop-zone").EvaluateAsync(
+            """
+            (zone, big) => {
+                const file = (name, bytes) => ({ isFile: true, isDirectory: false, name, file: ok => ok(new File([bytes], name)) });
+                const dir = (name, children) => ({
+                    isFile: false, isDirectory: true, name,
+                    createReader() {
+                        let given = 0;
+                        // One entry per batch, then none: readEntries answers in batches until it answers none.
+                        return { readEntries(ok) { const batch = children.slice(given, given + 1); given += batch.length; setTimeout(() => ok(batch)); } };
+                    },
+                });
+                const bytes = Uint8Array.from(atob(big), c => c.charCodeAt(0));
+                const tree = dir('trip', [file('notes.txt', 'hello'), dir('day 1', [file('photo.bin', bytes)])]);
+                const drop = new Event('drop', { bubbles: true, cancelable: true });
+                Object.defineProperty(drop, 'dataTransfer', { value: { items: [{ kind: 'file', webkitGetAsEntry: () => tree }], files: [] } });
+                zone.dispatchEvent(drop);
+            }
+            """,
+            big);
+
+        await Expect(Page.Locator("[data-testid=upload-row][data-upload-state=Stored]")).ToHaveCountAsync(2);
+        await Expect(FolderRow("trip")).ToBeVisibleAsync();
+        await FolderRow("trip").GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(FileNames).ToHaveTextAsync(["notes.txt"]);
+        await FolderRow("day 1").GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(Page.GetByTestId("crumb")).ToHaveTextAsync(["My files", "trip", "day 1"]);
+        await Expect(FileNames).ToHaveTextAsync(["photo.bin"]);
+        // The larger file went over tus with its relative path; its bytes are the ones dropped.
+        var (name, bytes) = await DownloadAsync(Page, Row("photo.bin").GetByRole(AriaRole.Link, new() { Name = "Download photo.bin" }));
+        Assert.Equal("photo.bin", name);
+        Assert.Equal(Convert.FromBase64String(big), bytes);
+    }
+
+    [Fact]
     public async Task Screens_AtDesktopAndPhoneWidth_AreSavedForALook()
     {
         await OpenDashboardAsNewUserAsync();

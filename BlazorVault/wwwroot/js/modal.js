@@ -15,8 +15,13 @@ export function open(key, dialog) {
 }
 
 export function close(key) {
-    const before = opened.get(key);
+    let before = opened.get(key);
     opened.delete(key);
+    // A re-render may have put a new element in the opener's place: the same control, found again.
+    if (before && !before.isConnected && before.dataset?.testid) {
+        before = document.querySelector(`[data-testid="${CSS.escape(before.dataset.testid)}"]`);
+    }
+
     if (before && before.isConnected && before !== document.body) {
         before.focus();
     } else {

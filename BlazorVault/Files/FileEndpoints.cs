@@ -260,7 +260,5 @@ internal static class FileEndpoints
         return fallback;
     }
 
-    // The group's policy guarantees an authenticated user; a token without a subject is a bug, not a 404.
-    private static string OwnerId(ClaimsPrincipal user) =>
-        user.GetUserId() ?? throw new InvalidOperationException("The signed-in user has no id claim.");
+    private static string OwnerId(ClaimsPrincipal user) => user.GetRequiredUserId();
 }

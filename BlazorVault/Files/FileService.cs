@@ -447,7 +447,8 @@ public sealed class FileService(
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset time) =>
         time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
 
-    private FileContent ContentOf(FileItem file) =>
+    /// <summary>A file (or a version, under its file's name) with the way to its bytes: a local path where the store has one.</summary>
+    internal FileContent ContentOf(FileItem file) =>
         new(file, (blobs as IPhysicalBlobFiles)?.GetPhysicalPath(file.Sha256), cancellationToken => blobs.OpenReadAsync(file.Sha256, cancellationToken))
         {
             RedirectUrl = () => (blobs as IPresignedBlobUrls)?.GetDownloadUrl(file.Sha256, file.Name, file.ContentType),

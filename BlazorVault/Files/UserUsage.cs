@@ -25,17 +25,23 @@ public static class UsageLedger
     public static async Task<bool> TryChargeAsync(VaultDbContext db, string userId, long bytes, long quotaBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        // The row appears on first use; only for a user that exists, so a stale token cannot create one.
-        await db.Database.ExecuteSqlAsync(
+        await EnsureRowAsync(db, userId, cancellationToken);
+        return await db.Usage
+            .Where(u => u.UserId == userId && u.UsedBytes + bytes <= quotaBytes)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.UsedBytes, u => u.UsedBytes + bytes), cancellationToken) == 1;
+    }
+
+    /// <summary>The row appears on first use; only for a user that exists, so a stale token cannot create one.</summary>
+    public static Task EnsureRowAsync(VaultDbContext db, string userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO "Usage" ("UserId", "UsedBytes")
             SELECT {userId}, 0 WHERE EXISTS (SELECT 1 FROM "AspNetUsers" WHERE "Id" = {userId})
             ON CONFLICT ("UserId") DO NOTHING
             """,
             cancellationToken);
-        return await db.Usage
-            .Where(u => u.UserId == userId && u.UsedBytes + bytes <= quotaBytes)
-            .ExecuteUpdateAsync(set => set.SetProperty(u => u.UsedBytes, u => u.UsedBytes + bytes), cancellationToken) == 1;
     }
 
     public static Task ReleaseAsync(VaultDbContext db, string userId, long bytes, CancellationToken cancellationToken)

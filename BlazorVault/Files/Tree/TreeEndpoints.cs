@@ -288,6 +288,5 @@ internal static class TreeEndpoints
 
     private static NotFound NotFoundId(string id) => TypedResults.NotFound();
 
-    private static string OwnerId(ClaimsPrincipal user) =>
-        user.GetUserId() ?? throw new InvalidOperationException("The signed-in user has no id claim.");
+    private static string OwnerId(ClaimsPrincipal user) => user.GetRequiredUserId();
 }

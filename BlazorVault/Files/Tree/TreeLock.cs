@@ -26,13 +26,7 @@ public static class TreeLock
             return true;
         }
 
-        await db.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO "Usage" ("UserId", "UsedBytes")
-            SELECT {ownerId}, 0 WHERE EXISTS (SELECT 1 FROM "AspNetUsers" WHERE "Id" = {ownerId})
-            ON CONFLICT ("UserId") DO NOTHING
-            """,
-            cancellationToken);
+        await UsageLedger.EnsureRowAsync(db, ownerId, cancellationToken);
         return await TouchAsync(db, ownerId, cancellationToken);
     }
 

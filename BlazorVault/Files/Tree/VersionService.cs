@@ -9,7 +9,7 @@ namespace BlazorVault.Files.Tree;
 /// Versions count toward the quota; their bytes are shared with any file or version of the same content.
 /// </summary>
 public sealed class VersionService(
-    IDbContextFactory<VaultDbContext> dbFactory, IBlobStore blobs, FileService files, TimeProvider clock, ILogger<VersionService> logger)
+    IDbContextFactory<VaultDbContext> dbFactory, FileService files, TimeProvider clock, ILogger<VersionService> logger)
 {
     /// <summary>The versions of the owner's live file, newest first; null when the file is not found.</summary>
     public async Task<IReadOnlyList<VersionItem>?> ListAsync(string ownerId, Guid fileId, CancellationToken cancellationToken = default)
@@ -35,9 +35,7 @@ public sealed class VersionService(
             .Where(v => v.Id == versionId && v.FileId == fileId && v.OwnerId == ownerId)
             .Join(db.Files.Where(f => f.TrashId == null), v => v.FileId, f => f.Id, (v, f) => new FileItem(v.Id, f.Name, v.Size, v.ContentType, v.Sha256, v.CreatedAt, f.FolderId, null))
             .SingleOrDefaultAsync(cancellationToken);
-        return found is null
-            ? null
-            : new FileContent(found, (blobs as IPhysicalBlobFiles)?.GetPhysicalPath(found.Sha256), token => blobs.OpenReadAsync(found.Sha256, token));
+        return found is null ? null : files.ContentOf(found);
     }
 
     /// <summary>

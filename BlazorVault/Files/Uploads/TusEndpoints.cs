@@ -344,7 +344,5 @@ internal static class TusEndpoints
     private static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The upload request was refused.", detail: detail);
 
-    // The policy guarantees an authenticated user; one without a subject is a bug, not a 404.
-    private static string OwnerId(ClaimsPrincipal user) =>
-        user.GetUserId() ?? throw new InvalidOperationException("The signed-in user has no id claim.");
+    private static string OwnerId(ClaimsPrincipal user) => user.GetRequiredUserId();
 }

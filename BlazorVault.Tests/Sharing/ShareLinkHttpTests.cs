@@ -332,7 +332,7 @@ public abstract class ShareLinkHttpTests(SharedVaultApp shared)
         var (_, url) = await CreateLinkAsync(alice, file.Id);
         using var browser = App.CreateBrowserClient();
         using var redirect = await browser.GetAsync(url + "/download");
-        var token = System.Web.HttpUtility.ParseQueryString(redirect.Headers.Location!.Query)["token"]!;
+        var token = System.Web.HttpUtility.ParseQueryString(new Uri(new Uri(url), redirect.Headers.Location!).Query)["token"]!;
         Assert.Contains('.', token);
 
         using var client = new HttpClient { BaseAddress = App.BaseAddress };

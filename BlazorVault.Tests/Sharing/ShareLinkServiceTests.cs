@@ -353,21 +353,26 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     [Fact]
     public async Task Rotation_KeepsOldLinksWorkingAndSignsNewOnesWithTheNewKey()
     {
-        var before = await CreateAsync();
+        var before = Token(await CreateAsync());
+        var link = await CreateAsync();
+        var grantBefore = await Links.GrantDownloadAsync(link.PublicId, Visitor);
         var ring = _bed.Services.GetRequiredKeyedService<SigningKeyRing>(LinkTokenService.Audience);
 
         ring.Rotate(TimeSpan.FromDays(30));
-        var after = await CreateAsync();
+        var after = Token(await CreateAsync());
+        var grantAfter = await Links.GrantDownloadAsync(link.PublicId, Visitor);
 
-        Assert.NotEqual(new JsonWebToken(Token(before)).Kid, new JsonWebToken(Token(after)).Kid);
-        Assert.NotNull(await Links.PeekAsync(Token(before)));
-        Assert.NotNull(await Links.PeekAsync(Token(after)));
+        Assert.NotEqual(new JsonWebToken(before).Kid, new JsonWebToken(after).Kid);
+        Assert.NotEqual(new JsonWebToken(grantBefore).Kid, new JsonWebToken(grantAfter).Kid);
+        Assert.NotNull(await Links.PeekAsync(before));
+        Assert.NotNull(await Links.PeekAsync(after));
+        Assert.NotNull(await Links.RedeemAsync(grantBefore, Head, Visitor, link.PublicId));
     }
 
     [Fact]
     public async Task Rotation_DropsAKeyOnceTheLongestLinkItSignedHasExpired()
     {
-        var before = await CreateAsync(TimeSpan.FromDays(1));
+        var before = Token(await CreateAsync(TimeSpan.FromDays(1)));
         var ring = _bed.Services.GetRequiredKeyedService<SigningKeyRing>(LinkTokenService.Audience);
         ring.Rotate(TimeSpan.FromDays(30));
 
@@ -375,7 +380,7 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
         ring.Rotate(TimeSpan.FromDays(30));
 
         Assert.Equal(2, ring.ValidationKeys.Count);
-        Assert.DoesNotContain(ring.ValidationKeys, k => k.KeyId == new JsonWebToken(Token(before)).Kid);
+        Assert.DoesNotContain(ring.ValidationKeys, k => k.KeyId == new JsonWebToken(before).Kid);
     }
 
     [Fact]

@@ -613,4 +613,14 @@ public sealed class ShareRateLimitTests
         var url = await CreatedLinkUrlAsync(app, ("X-Forwarded-Host", "evil.example.com"), ("X-Forwarded-Proto", "https"));
         Assert.Equal(app.BaseAddress.GetLeftPart(UriPartial.Authority), url.GetLeftPart(UriPartial.Authority));
     }
+
+    [Theory]
+    [InlineData("Vault:Proxy:KnownProxies:0", "proxy.local")]
+    [InlineData("Vault:Proxy:KnownNetworks:0", "10.0.0.0/99")]
+    [InlineData("Vault:PublicBaseUrl", "vault.example.org")]
+    public void Start_WithABadProxyOrBaseUrlSetting_StopsWithAMessageNamingIt(string key, string value)
+    {
+        var failure = Assert.ThrowsAny<Exception>(() => new VaultApp(settings: new Dictionary<string, string?> { [key] = value }));
+        Assert.Contains(key.Split(':')[^1] is "0" ? key.Split(':')[^2] : key.Split(':')[^1], failure.ToString(), StringComparison.Ordinal);
+    }
 }

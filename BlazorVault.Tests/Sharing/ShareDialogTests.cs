@@ -108,7 +108,7 @@ public sealed class ShareDialogTests : BunitContext, IAsyncLifetime
         var module = JSInterop.SetupModule(Module);
         module.Setup<string[]?>("formatTimes", _ => true).SetResult(["Dec 1, 2026, 7:00 AM EST"]);
         var used = Assert.IsType<CreateLinkResult.Created>(await Links.CreateAsync(VaultServices.UserId, _file.Id, TimeSpan.FromDays(7), 1)).Link;
-        var grant = await Links.GrantDownloadAsync(used.PublicId, new ShareClient("192.0.2.1"));
+        var grant = await Links.GrantDownloadAsync(used.PublicId, new DownloadRequest(), new ShareClient("192.0.2.1"));
         Assert.NotNull(await Links.RedeemAsync(grant, new DownloadRequest(), new ShareClient("192.0.2.1"), used.PublicId));
 
         var cut = RenderDialog();

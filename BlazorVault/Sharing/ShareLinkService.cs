@@ -178,11 +178,12 @@ public sealed class ShareLinkService(
 
     /// <summary>
     /// The checks of a short link's download (not revoked, not expired, its file not in the trash, downloads
-    /// left or a download of this client to continue), then a short-lived grant for
+    /// left, or else a request that continues a download of this client), then a short-lived grant for
     /// <see cref="RedeemAsync"/>; null for every kind of bad link. Counts nothing: the grant's use does.
     /// </summary>
-    public async Task<string?> GrantDownloadAsync(string? publicId, ShareClient client, CancellationToken cancellationToken = default)
+    public async Task<string?> GrantDownloadAsync(string? publicId, DownloadRequest request, ShareClient client, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
         if (!IsPublicId(publicId))
         {
@@ -194,10 +195,13 @@ public sealed class ShareLinkService(
             from l in db.ShareLinks.AsNoTracking()
             join file in db.Files.AsNoTracking() on l.FileId equals file.Id
             where l.PublicId == publicId && file.TrashId == null
-            select new { link = l, file.Sha256 }).SingleOrDefaultAsync(cancellationToken);
+            select new { link = l, file }).SingleOrDefaultAsync(cancellationToken);
         var now = clock.GetUtcNow();
+        // Used up: only what RedeemAsync would answer without counting, for a client holding a resume grant
+        // (not whole bytes, which would count and be refused), so anyone else gets the same 404 as before.
         if (row is null || Refusal(row.link, now) is { } refusal
-            && (refusal != UsedUp || !await HoldsGrantAsync(db, row.link.Id, row.Sha256, client, now, cancellationToken)))
+            && (refusal != UsedUp || request.PlanFor(FileItem.From(row.file)) is { SendsBytes: true, IsProbe: false, Answer: DownloadAnswer.Full }
+                || !await HoldsGrantAsync(db, row.link.Id, row.file.Sha256, client, now, cancellationToken)))
         {
             logger.LogInformation("Share download grant refused for link {LinkId}", row?.link.Id);
             return null;

@@ -47,7 +47,7 @@ internal static class SharedFileEndpoints
             publicId = link;
             if (string.IsNullOrEmpty(token))
             {
-                var grant = await links.GrantDownloadAsync(link, client, cancellationToken);
+                var grant = await links.GrantDownloadAsync(link, DownloadRequest.From(request), client, cancellationToken);
                 if (grant is null)
                 {
                     return TypedResults.NotFound();

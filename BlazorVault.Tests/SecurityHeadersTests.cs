@@ -58,7 +58,10 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         AssertPageHeaders(page, "no-referrer");
 
-        using var download = await anonymous.GetAsync(url.PathAndQuery + "/download");
+        using var redirect = await anonymous.GetAsync(url.PathAndQuery + "/download");
+        Assert.Equal(HttpStatusCode.Found, redirect.StatusCode);
+        Assert.Equal("no-referrer", Header(redirect, "Referrer-Policy"));
+        using var download = await anonymous.GetAsync(redirect.Headers.Location);
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal("no-referrer", Header(download, "Referrer-Policy"));
 

@@ -17,6 +17,7 @@ builder.Services.AddFiles(builder.Configuration);
 builder.Services.AddUploads(builder.Configuration);
 builder.Services.AddSharing(builder.Configuration);
 builder.Services.AddVaultOpenApi();
+builder.Services.AddVaultForwardedHeaders();
 
 var app = builder.Build();
 
@@ -26,6 +27,8 @@ if (await app.TryRunCheckCommandAsync(args))
     return;
 }
 
+// First: everything after it (rate limits, logs, share links) sees the client and host the proxy saw.
+app.UseVaultForwardedHeaders();
 app.UseSecurityHeaders();
 app.UseVaultErrorAnswers();
 // Routing after the error answers, so that a re-executed request finds its page.

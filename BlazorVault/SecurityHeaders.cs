@@ -30,7 +30,9 @@ public static class SecurityHeaders
                 }
 
                 // A share link's token is its URL: it must never leave in a Referer header, not even to this site.
-                headers["Referrer-Policy"] = context.Request.Path.StartsWithSegments("/s") ? "no-referrer" : "same-origin";
+                // Also on the status page shown in place of a share link's 404 (re-executed under another path).
+                var path = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath ?? context.Request.Path.Value;
+                headers["Referrer-Policy"] = new PathString(path).StartsWithSegments("/s") ? "no-referrer" : "same-origin";
                 headers["Permissions-Policy"] = PermissionsPolicy;
                 return Task.CompletedTask;
             });

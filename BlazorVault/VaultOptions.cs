@@ -41,6 +41,39 @@ public sealed class VaultOptions
 
     [ValidateObjectMembers]
     public TrashSettings Trash { get; set; } = new();
+
+    /// <summary>
+    /// The address people reach the app by, such as <c>https://files.example.org</c>: share links are built on it
+    /// whatever host a request came in by. Unset, links use the host the owner's request came in by.
+    /// </summary>
+    [Url]
+    public string? PublicBaseUrl { get; set; }
+
+    [ValidateObjectMembers]
+    public ProxySettings Proxy { get; set; } = new();
+}
+
+/// <summary>Which reverse proxies' <c>X-Forwarded-*</c> headers are believed (<see cref="ForwardedHeaders"/>).</summary>
+public sealed class ProxySettings : IValidatableObject
+{
+    /// <summary>Proxy addresses, such as <c>10.0.0.5</c>. With neither list set, only loopback is trusted.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Proxy networks in CIDR notation, such as <c>10.0.0.0/24</c>.</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var address in KnownProxies.Where(a => !System.Net.IPAddress.TryParse(a, out _)))
+        {
+            yield return new ValidationResult($"Vault:Proxy:KnownProxies: \"{address}\" is not an IP address.", [nameof(KnownProxies)]);
+        }
+
+        foreach (var network in KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _)))
+        {
+            yield return new ValidationResult($"Vault:Proxy:KnownNetworks: \"{network}\" is not a network such as 10.0.0.0/24.", [nameof(KnownNetworks)]);
+        }
+    }
 }
 
 public sealed class FileSettings

@@ -90,27 +90,37 @@ public abstract class SharedKeysTests(DatabaseProvider provider) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task ShareLink_CreatedOnOneInstanceAfterARotation_DownloadsOnTheOther()
+    public async Task ShareLink_DownloadGrantMintedOnOneInstanceAfterARotation_DownloadsOnTheOther()
     {
         using var alice = await FilesTestClient.CreateAsync(_a);
         var bytes = FilesTestClient.RandomBytes(50_000);
         var file = await alice.UploadAsync("notes.txt", bytes, "text/plain");
-        var before = await CreateLinkAsync(alice, file.Id);
+        var link = await CreateLinkAsync(alice, file.Id);
         using var visitor = _b.CreateBrowserClient();
-        // B has served a link, so it holds the keys it knew then.
+        var before = await GrantOnAAsync(link);
+        // B has served a grant, so it holds the keys it knew then.
         await AssertDownloadsOnBAsync(visitor, before, bytes);
 
         _a.Services.GetRequiredKeyedService<SigningKeyRing>(LinkTokenService.Audience).Rotate(TimeSpan.FromDays(30));
-        var after = await CreateLinkAsync(alice, file.Id);
+        var after = await GrantOnAAsync(link);
 
         Assert.NotEqual(KidOf(before), KidOf(after));
         await AssertDownloadsOnBAsync(visitor, after, bytes);
         await AssertDownloadsOnBAsync(visitor, before, bytes);
     }
 
-    private async Task AssertDownloadsOnBAsync(HttpClient visitor, Uri link, byte[] bytes)
+    /// <summary>A's answer to the link's download: a redirect carrying a download grant A signed.</summary>
+    private async Task<Uri> GrantOnAAsync(Uri link)
     {
-        using var download = await visitor.GetAsync(new Uri(_b.BaseAddress, link.PathAndQuery + "/download"));
+        using var onA = _a.CreateBrowserClient();
+        using var redirect = await onA.GetAsync(new Uri(_a.BaseAddress, link.PathAndQuery + "/download"));
+        Assert.Equal(HttpStatusCode.Found, redirect.StatusCode);
+        return new Uri(_a.BaseAddress, redirect.Headers.Location!);
+    }
+
+    private async Task AssertDownloadsOnBAsync(HttpClient visitor, Uri grant, byte[] bytes)
+    {
+        using var download = await visitor.GetAsync(new Uri(_b.BaseAddress, grant.PathAndQuery));
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
     }
@@ -199,7 +209,7 @@ public abstract class SharedKeysTests(DatabaseProvider provider) : IAsyncLifetim
         return new Uri(json.RootElement.GetProperty("url").GetString()!);
     }
 
-    private static string? KidOf(Uri link) => new JsonWebToken(link.AbsolutePath.Split('/')[2]).Kid;
+    private static string? KidOf(Uri grant) => new JsonWebToken(System.Web.HttpUtility.ParseQueryString(grant.Query)["token"]).Kid;
 
     public sealed class OnSqlite() : SharedKeysTests(DatabaseProvider.Sqlite);
 

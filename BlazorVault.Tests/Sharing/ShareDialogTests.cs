@@ -3,6 +3,7 @@ using BlazorVault.Files;
 using BlazorVault.Sharing;
 using BlazorVault.Tests.Infrastructure;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 
 namespace BlazorVault.Tests.Sharing;
 
@@ -55,26 +56,72 @@ public sealed class ShareDialogTests : BunitContext, IAsyncLifetime
         Assert.StartsWith("http://localhost/s/", url, StringComparison.Ordinal);
         Assert.Contains("0 of 2 downloads used", cut.Find("[data-testid=share-downloads]").TextContent, StringComparison.Ordinal);
 
-        var token = url["http://localhost/s/".Length..];
-        var shared = await Links.PeekAsync(token);
+        var id = url["http://localhost/s/".Length..];
+        var shared = await Links.PeekAsync(id);
         Assert.NotNull(shared);
         Assert.Equal("holiday.jpg", shared.File.Name);
         Assert.Equal(2, shared.Link.MaxDownloads);
         Assert.InRange(shared.Link.ExpiresAt - shared.Link.CreatedAt, TimeSpan.FromHours(24), TimeSpan.FromHours(24));
     }
 
+    private const string Module = "./Sharing/ShareDialog.razor.js";
+
     [Fact]
-    public async Task Copy_WritesTheUrlToTheClipboard()
+    public async Task Create_ShowsAShortUrl_PreSelected_AndCopyHandsItsFieldToTheCopier()
     {
-        var clipboard = JSInterop.SetupVoid("navigator.clipboard.writeText", _ => true);
+        var module = JSInterop.SetupModule(Module);
+        var select = module.SetupVoid("select", _ => true);
+        var copy = module.Setup<bool>("copy", _ => true);
+        copy.SetResult(true);
+        var toasts = Render<Toasts>();
         var cut = RenderDialog();
         cut.Find("[data-testid=share-create]").Click();
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=share-url]")), Wait);
 
+        Assert.Matches("^http://localhost/s/[A-Za-z0-9_-]{22}$", cut.Find("[data-testid=share-url]").GetAttribute("value"));
+        cut.WaitForAssertion(() => Assert.Single(select.Invocations), Wait);
         await cut.Find("[data-testid=share-copy]").ClickAsync(new());
 
-        var call = Assert.Single(clipboard.Invocations);
-        Assert.Equal(cut.Find("[data-testid=share-url]").GetAttribute("value"), call.Arguments[0]);
+        var call = Assert.Single(copy.Invocations);
+        Assert.Equal(((ElementReference)Assert.Single(select.Invocations).Arguments[0]!).Id, ((ElementReference)call.Arguments[0]!).Id);
+        toasts.WaitForAssertion(() => Assert.Contains("Link copied", toasts.Markup, StringComparison.Ordinal), Wait);
+    }
+
+    [Fact]
+    public async Task Copy_WhenTheBrowserCannot_SaysSoAndLeavesTheLinkSelected()
+    {
+        var module = JSInterop.SetupModule(Module);
+        module.Setup<bool>("copy", _ => true).SetResult(false);
+        await Links.CreateAsync(VaultServices.UserId, _file.Id, null, null);
+        var cut = Render<Toasts>();
+        var dialog = RenderDialog();
+        dialog.WaitForAssertion(() => Assert.Single(dialog.FindAll("[data-testid=share-link]")), Wait);
+
+        await dialog.Find("[data-testid=share-link] button").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Contains("the link is selected", cut.Markup, StringComparison.Ordinal), Wait);
+    }
+
+    [Fact]
+    public async Task Links_UsedUpAndExpired_StayListedAndMarked_WithTimesInTheViewersZone()
+    {
+        var module = JSInterop.SetupModule(Module);
+        module.Setup<string[]?>("formatTimes", _ => true).SetResult(["Dec 1, 2026, 7:00 AM EST"]);
+        var used = Assert.IsType<CreateLinkResult.Created>(await Links.CreateAsync(VaultServices.UserId, _file.Id, TimeSpan.FromDays(7), 1)).Link;
+        var grant = await Links.GrantDownloadAsync(used.PublicId, new DownloadRequest(), new ShareClient("192.0.2.1"));
+        Assert.NotNull(await Links.RedeemAsync(grant, new DownloadRequest(), new ShareClient("192.0.2.1"), used.PublicId));
+
+        var cut = RenderDialog();
+
+        cut.WaitForAssertion(() => Assert.Contains("EST", cut.Find("[data-testid=share-expires]").TextContent, StringComparison.Ordinal), Wait);
+        var row = cut.Find("[data-testid=share-link]");
+        Assert.Equal("UsedUp", row.GetAttribute("data-state"));
+        Assert.Equal("Used up", cut.Find("[data-testid=share-state]").TextContent);
+        Assert.Contains("1 of 1 downloads used", cut.Find("[data-testid=share-downloads]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid=share-revoke]"));
+
+        cut.Find("[data-testid=share-remove]").Click();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=share-none]")), Wait);
     }
 
     [Fact]
@@ -87,7 +134,7 @@ public sealed class ShareDialogTests : BunitContext, IAsyncLifetime
         cut.Find("[data-testid=share-revoke]").Click();
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=share-none]")), Wait);
-        Assert.Null(await Links.PeekAsync(created.Token));
+        Assert.Null(await Links.PeekAsync(created.PublicId));
     }
 
     [Fact]

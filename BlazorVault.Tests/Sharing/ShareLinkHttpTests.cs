@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using BlazorVault.Sharing;
 using System.Text.Json;
 using BlazorVault.Tests.Files;
 using BlazorVault.Tests.Infrastructure;
@@ -18,7 +20,13 @@ public abstract class ShareLinkHttpTests(SharedVaultApp shared)
         return (json.RootElement.GetProperty("id").GetGuid(), json.RootElement.GetProperty("url").GetString()!);
     }
 
-    private HttpClient Anonymous() => App.CreateBrowserClient();
+    /// <summary>A visitor's browser: keeps cookies and follows redirects (a short link's download redirects once).</summary>
+    private HttpClient Anonymous() => Visitor(App);
+
+    public static HttpClient Visitor(VaultApp app) =>
+        new(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = true }) { BaseAddress = app.BaseAddress };
+
+    private static readonly System.Text.RegularExpressions.Regex ShortPath = new("^/s/[A-Za-z0-9_-]{22}$");
 
     // Per-response values (antiforgery and component state) differ between any two pages.
     private static string Normalized(string html) =>
@@ -322,7 +330,10 @@ public abstract class ShareLinkHttpTests(SharedVaultApp shared)
         using var alice = await FilesTestClient.CreateAsync(App);
         var file = await alice.UploadAsync("a.txt", [1]);
         var (_, url) = await CreateLinkAsync(alice, file.Id);
-        var token = url[(url.LastIndexOf('/') + 1)..];
+        using var browser = App.CreateBrowserClient();
+        using var redirect = await browser.GetAsync(url + "/download");
+        var token = System.Web.HttpUtility.ParseQueryString(new Uri(new Uri(url), redirect.Headers.Location!).Query)["token"]!;
+        Assert.Contains('.', token);
 
         using var client = new HttpClient { BaseAddress = App.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -341,6 +352,142 @@ public abstract class ShareLinkHttpTests(SharedVaultApp shared)
 
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"s/{apiToken}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"s/{apiToken}/download")).StatusCode);
+
+        var file = await alice.UploadAsync("a.txt", [1]);
+        var (_, url) = await CreateLinkAsync(alice, file.Id);
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"{url}/download?token={apiToken}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Link_HasAShortUrl_WhoseDownloadRedirectsOnceWithAFreshShortLivedGrant()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var bytes = FilesTestClient.RandomBytes(20_000);
+        var file = await alice.UploadAsync("short.bin", bytes);
+        var (_, url) = await CreateLinkAsync(alice, file.Id, new { maxDownloads = 1 });
+        var path = new Uri(url).AbsolutePath;
+        Assert.Matches(ShortPath, path);
+
+        using var browser = App.CreateBrowserClient();
+        using var redirect = await browser.GetAsync(url + "/download");
+        Assert.Equal(HttpStatusCode.Found, redirect.StatusCode);
+        Assert.Equal("no-store", redirect.Headers.CacheControl?.ToString());
+        var location = new Uri(new Uri(url), redirect.Headers.Location!);
+        Assert.Equal(path + "/download", location.AbsolutePath);
+
+        // The redirect counted nothing; the grant's use does, once.
+        using (var served = await browser.GetAsync(location))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            Assert.Equal(bytes, await served.Content.ReadAsByteArrayAsync());
+        }
+
+        var links = await alice.Api.GetFromJsonAsync<JsonElement[]>($"api/files/{file.Id}/links");
+        var listed = Assert.Single(links!);
+        Assert.Equal(1, listed.GetProperty("downloads").GetInt32());
+        Assert.Equal("usedUp", listed.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await Anonymous().GetAsync(url + "/download")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Link_HandedOutBeforeShortUrls_KeepsWorkingByItsLongTokenUrl()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var bytes = FilesTestClient.RandomBytes(5_000);
+        var file = await alice.UploadAsync("old.bin", bytes);
+        var (_, url) = await CreateLinkAsync(alice, file.Id, new { maxDownloads = 2 });
+        var shared = await App.Services.GetRequiredService<ShareLinkService>().PeekAsync(url[(url.LastIndexOf('/') + 1)..]);
+        var legacy = LegacyLinkTokens.Create(App.Services, shared!.Link);
+        using var visitor = Anonymous();
+
+        using var page = await visitor.GetAsync($"s/{legacy}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("old.bin", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var download = await visitor.GetAsync($"s/{legacy}/download");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
+        // One link, one count, whichever URL it came through.
+        Assert.Equal(bytes, await visitor.GetByteArrayAsync(url + "/download"));
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"s/{legacy}/download")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DeadLinks_ShowRecipientsTheirOwnPage_TheSameForEveryCause()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var file = await alice.UploadAsync("gone.txt", [1, 2]);
+        var trashed = await alice.UploadAsync("trashed.txt", [3]);
+        var (revokedId, revoked) = await CreateLinkAsync(alice, file.Id);
+        var (_, usedUp) = await CreateLinkAsync(alice, file.Id, new { maxDownloads = 1 });
+        var (_, inTrash) = await CreateLinkAsync(alice, trashed.Id);
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.Api.DeleteAsync($"api/links/{revokedId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.Api.DeleteAsync($"api/files/{trashed.Id}")).StatusCode);
+        using var visitor = Anonymous();
+        Assert.Equal([1, 2], await visitor.GetByteArrayAsync(usedUp + "/download"));
+
+        string[] dead = [revoked, usedUp, inTrash, "s/AAAAAAAAAAAAAAAAAAAAAA", "s/not-a-link", "s/a.b.c"];
+        var pages = new List<string>();
+        var downloads = new List<string>();
+        foreach (var url in dead)
+        {
+            using var stranger = Anonymous();
+            using var page = await stranger.GetAsync(url);
+            using var download = await stranger.GetAsync(url + "/download");
+            Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, download.StatusCode);
+            pages.Add(Normalized(await page.Content.ReadAsStringAsync()));
+            downloads.Add(Normalized(await download.Content.ReadAsStringAsync()));
+        }
+
+        Assert.Single(pages.Distinct());
+        Assert.Single(downloads.Distinct());
+        foreach (var body in new[] { pages[0], downloads[0] })
+        {
+            Assert.Contains("This link is no longer available", body, StringComparison.Ordinal);
+            Assert.Contains("Ask the person who sent it", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("Go to your files", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("gone.txt", body, StringComparison.Ordinal);
+        }
+
+        // Elsewhere the owner's own 404 is unchanged.
+        using var elsewhere = await visitor.GetAsync("no-such-page");
+        Assert.Contains("Go to your files", await elsewhere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SharedPage_ShowsTheFilesKindIcon_AndTheDownloadsLeftWithSpaces()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var file = await alice.UploadAsync("song.mp3", [1, 2, 3], "audio/mpeg");
+        var (_, url) = await CreateLinkAsync(alice, file.Id, new { maxDownloads = 2 });
+        using var visitor = Anonymous();
+
+        var before = WebUtility.HtmlDecode(await visitor.GetStringAsync(url));
+        Assert.Contains("🎵", before, StringComparison.Ordinal);
+        Assert.DoesNotContain("📄", before, StringComparison.Ordinal);
+        Assert.Contains("UTC</time></span> · <span data-testid=\"shared-left\">2 of 2 downloads left", before, StringComparison.Ordinal);
+
+        await visitor.GetByteArrayAsync(url + "/download");
+        var after = WebUtility.HtmlDecode(await visitor.GetStringAsync(url));
+        Assert.Contains("1 of 2 downloads left", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LinkUrls_BehindALocalProxy_UseTheForwardedSchemeAndHost()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var file = await alice.UploadAsync("proxied.txt", [1]);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/files/{file.Id}/links") { Content = JsonContent.Create(new { }) };
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-Host", "files.example.org");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+
+        using var response = await alice.Api.SendAsync(request);
+
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var url = new Uri(json.RootElement.GetProperty("url").GetString()!);
+        Assert.Equal("https://files.example.org", url.GetLeftPart(UriPartial.Authority));
+        Assert.Matches(ShortPath, url.AbsolutePath);
     }
 
     public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : ShareLinkHttpTests(shared), IClassFixture<SharedVaultApp.Sqlite>;
@@ -371,7 +518,7 @@ public sealed class ShareLinkRestartTests
             }
 
             await using var second = new VaultApp(directory);
-            using var visitor = second.CreateBrowserClient();
+            using var visitor = ShareLinkHttpTests.Visitor(second);
             Assert.Equal(bytes, await visitor.GetByteArrayAsync(path.TrimStart('/') + "/download"));
         }
         finally
@@ -397,5 +544,83 @@ public sealed class ShareRateLimitTests
         using var limited = await visitor.GetAsync("s/whatever/download");
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.InRange(limited.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+    }
+
+    private static async Task<HttpStatusCode> DownloadFromAsync(HttpClient client, string forwardedFor)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "s/whatever/download");
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static async Task<Uri> CreatedLinkUrlAsync(VaultApp app, params (string Name, string Value)[] headers)
+    {
+        using var alice = await FilesTestClient.CreateAsync(app);
+        var file = await alice.UploadAsync("a.txt", [1]);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/files/{file.Id}/links") { Content = JsonContent.Create(new { }) };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        using var response = await alice.Api.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return new Uri(json.RootElement.GetProperty("url").GetString()!);
+    }
+
+    [Fact]
+    public async Task SharePages_BehindALocalProxy_AreLimitedPerForwardedClient_AndLinksUseThePinnedPublicBaseUrl()
+    {
+        await using var app = new VaultApp(settings: new Dictionary<string, string?>
+        {
+            ["Vault:Links:PermitsPerMinute"] = "3",
+            ["Vault:PublicBaseUrl"] = "https://vault.example.net/",
+        });
+        using var proxy = app.CreateBrowserClient();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, await DownloadFromAsync(proxy, "203.0.113.1"));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await DownloadFromAsync(proxy, "203.0.113.1"));
+        // Another client behind the same proxy is not limited by the first one's requests.
+        Assert.Equal(HttpStatusCode.NotFound, await DownloadFromAsync(proxy, "203.0.113.2"));
+
+        var url = await CreatedLinkUrlAsync(app, ("X-Forwarded-Host", "elsewhere.example.com"));
+        Assert.Equal("https://vault.example.net", url.GetLeftPart(UriPartial.Authority));
+        Assert.StartsWith("/s/", url.AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ForwardedHeaders_FromAnAddressThatIsNotAConfiguredProxy_AreIgnored()
+    {
+        // Configured proxies replace the loopback default, and these requests come from loopback.
+        await using var app = new VaultApp(settings: new Dictionary<string, string?>
+        {
+            ["Vault:Links:PermitsPerMinute"] = "2",
+            ["Vault:Proxy:KnownProxies:0"] = "192.0.2.1",
+            ["Vault:Proxy:KnownNetworks:0"] = "10.0.0.0/8",
+        });
+        using var client = app.CreateBrowserClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, await DownloadFromAsync(client, "203.0.113.1"));
+        Assert.Equal(HttpStatusCode.NotFound, await DownloadFromAsync(client, "203.0.113.2"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await DownloadFromAsync(client, "203.0.113.3"));
+
+        var url = await CreatedLinkUrlAsync(app, ("X-Forwarded-Host", "evil.example.com"), ("X-Forwarded-Proto", "https"));
+        Assert.Equal(app.BaseAddress.GetLeftPart(UriPartial.Authority), url.GetLeftPart(UriPartial.Authority));
+    }
+
+    [Theory]
+    [InlineData("Vault:Proxy:KnownProxies:0", "proxy.local")]
+    [InlineData("Vault:Proxy:KnownNetworks:0", "10.0.0.0/99")]
+    [InlineData("Vault:PublicBaseUrl", "vault.example.org")]
+    public void Start_WithABadProxyOrBaseUrlSetting_StopsWithAMessageNamingIt(string key, string value)
+    {
+        var failure = Assert.ThrowsAny<Exception>(() => new VaultApp(settings: new Dictionary<string, string?> { [key] = value }));
+        Assert.Contains(key.Split(':')[^1] is "0" ? key.Split(':')[^2] : key.Split(':')[^1], failure.ToString(), StringComparison.Ordinal);
     }
 }

@@ -31,6 +31,9 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     private Task<RedeemedDownload?> RedeemAsync(string token, DownloadRequest? request = null, ShareClient? client = null) =>
         Links.RedeemAsync(token, request ?? Get, client ?? Visitor);
 
+    /// <summary>The long token of a link handed out before short URLs.</summary>
+    private string Token(ShareLinkInfo link) => LegacyLinkTokens.Create(_bed.Services, link);
+
     public async ValueTask InitializeAsync()
     {
         _bed = await FilesTestBed.CreateAsync(clock: _clock, provider: provider);
@@ -49,23 +52,76 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     }
 
     [Fact]
-    public async Task Create_MakesATokenNamingTheLinkAndFile()
+    public async Task Create_GivesAShortRandomId_AndItsDownloadGrantNamesTheLinkAndFileForAShortTime()
     {
         var link = await CreateAsync(TimeSpan.FromHours(1), 3);
+        var another = await CreateAsync(TimeSpan.FromHours(1), 3);
 
-        var jwt = new JsonWebToken(link.Token);
+        // 128 random bits in base64url.
+        Assert.Matches("^[A-Za-z0-9_-]{22}$", link.PublicId);
+        Assert.NotEqual(link.PublicId, another.PublicId);
+        Assert.Equal(3, link.MaxDownloads);
+        var shared = await Links.PeekAsync(link.PublicId);
+        Assert.NotNull(shared);
+        Assert.Equal("report.pdf", shared.File.Name);
+        Assert.Equal("alice", shared.SharedBy);
+
+        var grant = await Links.GrantDownloadAsync(link.PublicId, Get, Visitor);
+        var jwt = new JsonWebToken(grant);
         Assert.Equal("HS256", jwt.Alg);
         Assert.Equal(["share"], jwt.Audiences);
         Assert.Equal(_file.Id.ToString(), jwt.Subject);
         Assert.Equal(link.Id.ToString(), jwt.Id);
-        Assert.Equal(_clock.GetUtcNow().AddHours(1).UtcDateTime, jwt.ValidTo);
-        Assert.Equal(3, link.MaxDownloads);
+        Assert.Equal("download", jwt.GetClaim("use").Value);
+        Assert.Equal(_clock.GetUtcNow().AddMinutes(30).UtcDateTime, jwt.ValidTo);
+        Assert.Equal(0, (await Links.PeekAsync(link.PublicId))!.Link.Downloads);
 
-        var shared = await Links.PeekAsync(link.Token);
-        Assert.NotNull(shared);
-        Assert.Equal("report.pdf", shared.File.Name);
-        Assert.Equal("alice", shared.SharedBy);
+        Assert.NotNull(await Links.RedeemAsync(grant, Get, Visitor, link.PublicId));
+        // Through another link's URL, or once it has run out, the grant is worth nothing.
+        Assert.Null(await Links.RedeemAsync(grant, Get, Visitor, another.PublicId));
+        _clock.Advance(TimeSpan.FromMinutes(31));
+        Assert.Null(await Links.RedeemAsync(grant, Get, Visitor, link.PublicId));
+        Assert.NotNull(await Links.GrantDownloadAsync(link.PublicId, Get, Visitor));
     }
+
+    [Fact]
+    public async Task Grant_IsNeverLongerThanTheLink_AndAnOldLinksTokenIsNoGrantForItsShortUrl()
+    {
+        var link = await CreateAsync(TimeSpan.FromMinutes(10));
+
+        var grant = new JsonWebToken(await Links.GrantDownloadAsync(link.PublicId, Get, Visitor));
+
+        Assert.Equal(link.ExpiresAt.UtcDateTime, grant.ValidTo);
+        Assert.Null(await Links.RedeemAsync(Token(link), Get, Visitor, link.PublicId));
+        Assert.NotNull(await Links.RedeemAsync(Token(link), Get, Visitor));
+    }
+
+    [Fact]
+    public async Task Grant_OfAUsedUpLink_GoesOnlyToTheClientWhoseDownloadItContinues()
+    {
+        var link = await CreateAsync(maxDownloads: 1);
+        var counted = await Links.RedeemAsync(await Links.GrantDownloadAsync(link.PublicId, Get, Visitor), Get, Visitor, link.PublicId);
+        Assert.NotNull(counted?.ResumeSecret);
+
+        Assert.Null(await Links.GrantDownloadAsync(link.PublicId, Get, Stranger));
+        Assert.Null(await Links.PeekAsync(link.PublicId));
+        var holder = new ShareClient("198.51.100.7", counted.ResumeSecret);
+        var rest = new DownloadRequest(Range: "bytes=5-");
+        // The whole file again would count, and there is nothing left to count: the same 404 as anyone's.
+        Assert.Null(await Links.GrantDownloadAsync(link.PublicId, Get, holder));
+        Assert.Null(await Links.GrantDownloadAsync(link.PublicId, Get, Visitor));
+        var resume = await Links.GrantDownloadAsync(link.PublicId, rest, holder);
+        Assert.NotNull(await Links.RedeemAsync(resume, rest, holder, link.PublicId));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("short")]
+    [InlineData("has/slash/aaaaaaaaaaaaaa")]
+    public async Task Grant_ForAnIdThatNamesNoLink_IsRefused(string? id) =>
+        Assert.Null(await Links.GrantDownloadAsync(id, Get, Visitor));
 
     [Fact]
     public async Task Create_ByAnotherUser_FindsNoFile()
@@ -90,12 +146,12 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     public async Task Redeem_AfterExpiry_FindsNothing()
     {
         var link = await CreateAsync(TimeSpan.FromHours(1));
-        Assert.NotNull(await RedeemAsync(link.Token));
+        Assert.NotNull(await RedeemAsync(Token(link)));
 
         _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
 
-        Assert.Null(await Links.PeekAsync(link.Token));
-        Assert.Null(await RedeemAsync(link.Token));
+        Assert.Null(await Links.PeekAsync(Token(link)));
+        Assert.Null(await RedeemAsync(Token(link)));
     }
 
     [Fact]
@@ -104,12 +160,12 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
         var link = await CreateAsync();
 
         Assert.False(await Links.RevokeAsync(_bob, link.Id));
-        Assert.NotNull(await Links.PeekAsync(link.Token));
+        Assert.NotNull(await Links.PeekAsync(Token(link)));
 
         Assert.True(await Links.RevokeAsync(_alice, link.Id));
-        Assert.Null(await Links.PeekAsync(link.Token));
-        Assert.Null(await RedeemAsync(link.Token));
-        Assert.Empty((await Links.ListActiveAsync(_alice, _file.Id))!);
+        Assert.Null(await Links.PeekAsync(Token(link)));
+        Assert.Null(await RedeemAsync(Token(link)));
+        Assert.Empty((await Links.ListAsync(_alice, _file.Id))!);
     }
 
     [Fact]
@@ -118,10 +174,10 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
         var link = await CreateAsync(maxDownloads: 1);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
-            Task.Run(() => RedeemAsync(link.Token, client: new ShareClient($"192.0.2.{i}")))));
+            Task.Run(() => RedeemAsync(Token(link), client: new ShareClient($"192.0.2.{i}")))));
 
         Assert.Single(results, r => r is not null);
-        Assert.Null(await Links.PeekAsync(link.Token));
+        Assert.Null(await Links.PeekAsync(Token(link)));
     }
 
     [Fact]
@@ -130,21 +186,21 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
         var link = await CreateAsync(maxDownloads: 1);
         var rest = new DownloadRequest(Range: "bytes=5-");
 
-        var counted = await RedeemAsync(link.Token);
+        var counted = await RedeemAsync(Token(link));
         Assert.Equal(DownloadAnswer.Full, counted!.Plan.Answer);
         Assert.NotNull(counted.ResumeSecret);
 
-        var resumed = await RedeemAsync(link.Token, rest);
+        var resumed = await RedeemAsync(Token(link), rest);
         Assert.Equal((DownloadAnswer.Partial, 5L, 13L, null), (resumed!.Plan.Answer, resumed.Plan.From, resumed.Plan.To, resumed.ResumeSecret));
-        Assert.NotNull(await RedeemAsync(link.Token, rest, new ShareClient("198.51.100.7", counted.ResumeSecret)));
-        Assert.Null(await RedeemAsync(link.Token, rest, Stranger));
-        Assert.Null(await RedeemAsync(link.Token, rest, new ShareClient("198.51.100.7", "not-the-secret")));
+        Assert.NotNull(await RedeemAsync(Token(link), rest, new ShareClient("198.51.100.7", counted.ResumeSecret)));
+        Assert.Null(await RedeemAsync(Token(link), rest, Stranger));
+        Assert.Null(await RedeemAsync(Token(link), rest, new ShareClient("198.51.100.7", "not-the-secret")));
         // The whole file again is a new download, and there is none left.
-        Assert.Null(await RedeemAsync(link.Token));
+        Assert.Null(await RedeemAsync(Token(link)));
 
         _clock.Advance(TimeSpan.FromHours(25));
-        Assert.Null(await RedeemAsync(link.Token, rest));
-        Assert.Null(await RedeemAsync(link.Token, rest, new ShareClient(null, counted.ResumeSecret)));
+        Assert.Null(await RedeemAsync(Token(link), rest));
+        Assert.Null(await RedeemAsync(Token(link), rest, new ShareClient(null, counted.ResumeSecret)));
     }
 
     [Fact]
@@ -152,12 +208,12 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     {
         var link = await CreateAsync(maxDownloads: 1);
 
-        var started = await RedeemAsync(link.Token, new DownloadRequest(Range: "bytes=5-"), Stranger);
+        var started = await RedeemAsync(Token(link), new DownloadRequest(Range: "bytes=5-"), Stranger);
 
         Assert.NotNull(started!.ResumeSecret);
-        Assert.Null(await Links.PeekAsync(link.Token));
-        Assert.Null(await RedeemAsync(link.Token, new DownloadRequest(Range: "bytes=5-"), Visitor));
-        Assert.NotNull(await RedeemAsync(link.Token, new DownloadRequest(Range: "bytes=9-"), Stranger));
+        Assert.Null(await Links.PeekAsync(Token(link)));
+        Assert.Null(await RedeemAsync(Token(link), new DownloadRequest(Range: "bytes=5-"), Visitor));
+        Assert.NotNull(await RedeemAsync(Token(link), new DownloadRequest(Range: "bytes=9-"), Stranger));
     }
 
     [Theory]
@@ -172,11 +228,11 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
         var link = await CreateAsync(maxDownloads: 2);
         var request = new DownloadRequest(Range: range, IfRange: ifRange);
 
-        Assert.Equal(DownloadAnswer.Full, (await RedeemAsync(link.Token, request))!.Plan.Answer);
-        Assert.Equal(DownloadAnswer.Full, (await RedeemAsync(link.Token, request))!.Plan.Answer);
+        Assert.Equal(DownloadAnswer.Full, (await RedeemAsync(Token(link), request))!.Plan.Answer);
+        Assert.Equal(DownloadAnswer.Full, (await RedeemAsync(Token(link), request))!.Plan.Answer);
 
-        Assert.Null(await RedeemAsync(link.Token, request));
-        Assert.Null(await Links.PeekAsync(link.Token));
+        Assert.Null(await RedeemAsync(Token(link), request));
+        Assert.Null(await Links.PeekAsync(Token(link)));
     }
 
     [Fact]
@@ -186,16 +242,16 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
         var current = new DownloadRequest(IfNoneMatch: $"\"{_file.Sha256}\"");
         var probe = new DownloadRequest(Range: "bytes=0-0");
 
-        Assert.Equal(DownloadAnswer.NotModified, (await RedeemAsync(link.Token, current))!.Plan.Answer);
-        Assert.True((await RedeemAsync(link.Token, probe))!.Plan.IsProbe);
-        Assert.Equal(DownloadAnswer.RangeNotSatisfiable, (await RedeemAsync(link.Token, new DownloadRequest(Range: "bytes=900-")))!.Plan.Answer);
-        Assert.NotNull(await Links.PeekAsync(link.Token));
+        Assert.Equal(DownloadAnswer.NotModified, (await RedeemAsync(Token(link), current))!.Plan.Answer);
+        Assert.True((await RedeemAsync(Token(link), probe))!.Plan.IsProbe);
+        Assert.Equal(DownloadAnswer.RangeNotSatisfiable, (await RedeemAsync(Token(link), new DownloadRequest(Range: "bytes=900-")))!.Plan.Answer);
+        Assert.NotNull(await Links.PeekAsync(Token(link)));
 
-        Assert.NotNull(await RedeemAsync(link.Token));
+        Assert.NotNull(await RedeemAsync(Token(link)));
 
-        Assert.NotNull(await RedeemAsync(link.Token, current));
-        Assert.Null(await RedeemAsync(link.Token, current, Stranger));
-        Assert.Null(await RedeemAsync(link.Token, probe, Stranger));
+        Assert.NotNull(await RedeemAsync(Token(link), current));
+        Assert.Null(await RedeemAsync(Token(link), current, Stranger));
+        Assert.Null(await RedeemAsync(Token(link), probe, Stranger));
     }
 
     [Fact]
@@ -203,14 +259,14 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     {
         var link = await CreateAsync(maxDownloads: 1);
 
-        Assert.NotNull(await RedeemAsync(link.Token, Head, Stranger));
-        Assert.NotNull(await RedeemAsync(link.Token, Head, Stranger));
-        Assert.NotNull(await RedeemAsync(link.Token));
+        Assert.NotNull(await RedeemAsync(Token(link), Head, Stranger));
+        Assert.NotNull(await RedeemAsync(Token(link), Head, Stranger));
+        Assert.NotNull(await RedeemAsync(Token(link)));
 
-        Assert.NotNull(await RedeemAsync(link.Token, Head));
-        Assert.Null(await RedeemAsync(link.Token, Head, Stranger));
+        Assert.NotNull(await RedeemAsync(Token(link), Head));
+        Assert.Null(await RedeemAsync(Token(link), Head, Stranger));
         _clock.Advance(TimeSpan.FromHours(25));
-        Assert.Null(await RedeemAsync(link.Token, Head));
+        Assert.Null(await RedeemAsync(Token(link), Head));
     }
 
     [Fact]
@@ -220,15 +276,15 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
 
         Assert.True(await _bed.Files.DeleteForeverAsync(_alice, _file.Id));
 
-        Assert.Null(await Links.PeekAsync(link.Token));
-        Assert.Null(await RedeemAsync(link.Token));
+        Assert.Null(await Links.PeekAsync(Token(link)));
+        Assert.Null(await RedeemAsync(Token(link)));
     }
 
     [Fact]
     public async Task Peek_WithATamperedSignature_FindsNothing()
     {
         var link = await CreateAsync();
-        var parts = link.Token.Split('.');
+        var parts = Token(link).Split('.');
         var signature = parts[2].ToCharArray();
         signature[5] = signature[5] == 'A' ? 'B' : 'A';
 
@@ -243,7 +299,7 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     {
         var link = await CreateAsync(TimeSpan.FromHours(1));
         var other = await CreateAsync(TimeSpan.FromHours(2));
-        var parts = link.Token.Split('.');
+        var parts = Token(link).Split('.');
         var payload = System.Text.Json.Nodes.JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!;
         payload[claim] = claim switch
         {
@@ -255,14 +311,14 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
         var forged = $"{parts[0]}.{Base64UrlEncoder.Encode(payload.ToJsonString())}.{parts[2]}";
 
         Assert.Null(await Links.PeekAsync(forged));
-        Assert.NotNull(await Links.PeekAsync(link.Token));
+        Assert.NotNull(await Links.PeekAsync(Token(link)));
     }
 
     [Fact]
     public async Task Peek_WithAlgNone_FindsNothing()
     {
         var link = await CreateAsync();
-        var payload = link.Token.Split('.')[1];
+        var payload = Token(link).Split('.')[1];
         var header = Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""");
 
         Assert.Null(await Links.PeekAsync($"{header}.{payload}."));
@@ -302,21 +358,26 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     [Fact]
     public async Task Rotation_KeepsOldLinksWorkingAndSignsNewOnesWithTheNewKey()
     {
-        var before = await CreateAsync();
+        var before = Token(await CreateAsync());
+        var link = await CreateAsync();
+        var grantBefore = await Links.GrantDownloadAsync(link.PublicId, Get, Visitor);
         var ring = _bed.Services.GetRequiredKeyedService<SigningKeyRing>(LinkTokenService.Audience);
 
         ring.Rotate(TimeSpan.FromDays(30));
-        var after = await CreateAsync();
+        var after = Token(await CreateAsync());
+        var grantAfter = await Links.GrantDownloadAsync(link.PublicId, Get, Visitor);
 
-        Assert.NotEqual(new JsonWebToken(before.Token).Kid, new JsonWebToken(after.Token).Kid);
-        Assert.NotNull(await Links.PeekAsync(before.Token));
-        Assert.NotNull(await Links.PeekAsync(after.Token));
+        Assert.NotEqual(new JsonWebToken(before).Kid, new JsonWebToken(after).Kid);
+        Assert.NotEqual(new JsonWebToken(grantBefore).Kid, new JsonWebToken(grantAfter).Kid);
+        Assert.NotNull(await Links.PeekAsync(before));
+        Assert.NotNull(await Links.PeekAsync(after));
+        Assert.NotNull(await Links.RedeemAsync(grantBefore, Head, Visitor, link.PublicId));
     }
 
     [Fact]
     public async Task Rotation_DropsAKeyOnceTheLongestLinkItSignedHasExpired()
     {
-        var before = await CreateAsync(TimeSpan.FromDays(1));
+        var before = Token(await CreateAsync(TimeSpan.FromDays(1)));
         var ring = _bed.Services.GetRequiredKeyedService<SigningKeyRing>(LinkTokenService.Audience);
         ring.Rotate(TimeSpan.FromDays(30));
 
@@ -324,22 +385,26 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
         ring.Rotate(TimeSpan.FromDays(30));
 
         Assert.Equal(2, ring.ValidationKeys.Count);
-        Assert.DoesNotContain(ring.ValidationKeys, k => k.KeyId == new JsonWebToken(before.Token).Kid);
+        Assert.DoesNotContain(ring.ValidationKeys, k => k.KeyId == new JsonWebToken(before).Kid);
     }
 
     [Fact]
-    public async Task ListActive_ShowsOnlyWorkingLinksAndOnlyToTheOwner()
+    public async Task List_ShowsUsedUpAndExpiredLinksMarked_NotRevokedOnes_AndOnlyToTheOwner()
     {
+        var expired = await CreateAsync(TimeSpan.FromHours(1));
+        _clock.Advance(TimeSpan.FromHours(2));
         var active = await CreateAsync(maxDownloads: 2);
+        _clock.Advance(TimeSpan.FromSeconds(1));
         var used = await CreateAsync(maxDownloads: 1);
-        await RedeemAsync(used.Token);
+        await RedeemAsync(Token(used));
         var revoked = await CreateAsync();
         await Links.RevokeAsync(_alice, revoked.Id);
 
-        var links = await Links.ListActiveAsync(_alice, _file.Id);
+        var links = await Links.ListAsync(_alice, _file.Id);
 
-        Assert.Equal([active.Id], links!.Select(l => l.Id));
-        Assert.Null(await Links.ListActiveAsync(_bob, _file.Id));
+        Assert.Equal([(used.Id, LinkState.UsedUp), (active.Id, LinkState.Active), (expired.Id, LinkState.Expired)], links!.Select(l => (l.Id, l.State)));
+        Assert.Equal(0, links![0].DownloadsLeft);
+        Assert.Null(await Links.ListAsync(_bob, _file.Id));
     }
 
     public sealed class OnSqlite() : ShareLinkServiceTests(DatabaseProvider.Sqlite);

@@ -111,9 +111,13 @@ public sealed class S3ConfigurationTests(S3Server s3)
         using var created = await alice.Api.PostAsJsonAsync($"api/files/{item.Id}/links", new { maxDownloads = 1 });
         var url = new Uri((await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("url").GetString()!);
         using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
-        using var shared = await anonymous.GetAsync(url.AbsolutePath + "/download");
+        // The link's own redirect carries a download grant; the grant's answer is the bucket's presigned URL.
+        using var granted = await anonymous.GetAsync(url.AbsolutePath + "/download");
+        Assert.Equal(HttpStatusCode.Found, granted.StatusCode);
+        using var shared = await anonymous.GetAsync(granted.Headers.Location);
         using var exhausted = await anonymous.GetAsync(url.AbsolutePath + "/download");
         Assert.Equal(HttpStatusCode.Found, shared.StatusCode);
+        Assert.NotEqual(app.BaseAddress.Authority, shared.Headers.Location!.Authority);
         Assert.Equal(HttpStatusCode.NotFound, exhausted.StatusCode);
     }
 }

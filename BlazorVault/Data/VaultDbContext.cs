@@ -123,6 +123,8 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
             // Deleting a file ends its links.
             link.HasOne<StoredFile>().WithMany().HasForeignKey(l => l.FileId).OnDelete(DeleteBehavior.Cascade);
             link.HasIndex(l => l.FileId);
+            link.Property(l => l.PublicId).HasMaxLength(64);
+            link.HasIndex(l => l.PublicId).IsUnique();
         });
 
         builder.Entity<ShareResumeGrant>(grant =>

@@ -6,7 +6,8 @@ namespace BlazorVault.Sharing;
 
 public sealed record CreateLinkRequest(double? ExpiresInHours, int? MaxDownloads);
 
-public sealed record LinkResponse(Guid Id, string Url, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads, DateTimeOffset CreatedAt);
+/// <param name="Status"><c>active</c>, <c>usedUp</c> or <c>expired</c>; revoked links are not listed.</param>
+public sealed record LinkResponse(Guid Id, string Url, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads, DateTimeOffset CreatedAt, string Status);
 
 /// <summary>The owner's API for share links: create, list and revoke (bearer token).</summary>
 internal static class ShareEndpoints
@@ -24,7 +25,7 @@ internal static class ShareEndpoints
     }
 
     public static async Task<Results<Created<LinkResponse>, NotFound, ValidationProblem>> CreateLink(
-        Guid id, CreateLinkRequest? request, ClaimsPrincipal user, ShareLinkService links, HttpRequest http, CancellationToken cancellationToken)
+        Guid id, CreateLinkRequest? request, ClaimsPrincipal user, ShareLinkService links, ShareUrls urls, HttpRequest http, CancellationToken cancellationToken)
     {
         TimeSpan? lifetime = null;
         if (request?.ExpiresInHours is { } hours)
@@ -40,31 +41,32 @@ internal static class ShareEndpoints
         var result = await links.CreateAsync(user.GetUserId()!, id, lifetime, request?.MaxDownloads, cancellationToken);
         return result switch
         {
-            CreateLinkResult.Created created => TypedResults.Created($"/api/files/{id}/links", ToResponse(created.Link, http)),
+            CreateLinkResult.Created created => TypedResults.Created($"/api/files/{id}/links", ToResponse(created.Link, urls, http)),
             CreateLinkResult.Invalid invalid => Invalid(invalid.Field, invalid.Message),
             _ => TypedResults.NotFound(),
         };
     }
 
     public static async Task<Results<Ok<LinkResponse[]>, NotFound>> ListLinks(
-        Guid id, ClaimsPrincipal user, ShareLinkService links, HttpRequest http, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, ShareLinkService links, ShareUrls urls, HttpRequest http, CancellationToken cancellationToken)
     {
-        var active = await links.ListActiveAsync(user.GetUserId()!, id, cancellationToken);
-        return active is null
+        var listed = await links.ListAsync(user.GetUserId()!, id, cancellationToken);
+        return listed is null
             ? TypedResults.NotFound()
-            : TypedResults.Ok(active.Select(l => ToResponse(l, http)).ToArray());
+            : TypedResults.Ok(listed.Select(l => ToResponse(l, urls, http)).ToArray());
     }
 
     public static async Task<Results<NoContent, NotFound>> RevokeLink(
         Guid id, ClaimsPrincipal user, ShareLinkService links, CancellationToken cancellationToken) =>
         await links.RevokeAsync(user.GetUserId()!, id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    /// <summary>The absolute URL of a link's public page.</summary>
-    public static string UrlOf(ShareLinkInfo link, HttpRequest request) =>
-        $"{request.Scheme}://{request.Host}{request.PathBase}/s/{link.Token}";
-
-    private static LinkResponse ToResponse(ShareLinkInfo link, HttpRequest http) =>
-        new(link.Id, UrlOf(link, http), link.ExpiresAt, link.MaxDownloads, link.Downloads, link.CreatedAt);
+    private static LinkResponse ToResponse(ShareLinkInfo link, ShareUrls urls, HttpRequest http) =>
+        new(link.Id, urls.Of(link, http), link.ExpiresAt, link.MaxDownloads, link.Downloads, link.CreatedAt, link.State switch
+        {
+            LinkState.UsedUp => "usedUp",
+            LinkState.Expired => "expired",
+            _ => "active",
+        });
 
     private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BlazorVault.Data;
 using BlazorVault.Files;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,19 @@ public sealed record ShareClient(string? Address, string? ResumeSecret = null);
 /// <summary>A link's download, allowed: what to send, and a new resume secret when this one was counted.</summary>
 public sealed record RedeemedDownload(FileContent Content, DownloadPlan Plan, string? ResumeSecret);
 
-public sealed record ShareLinkInfo(Guid Id, Guid FileId, string Token, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads);
+/// <summary>Whether a link still works, as its owner sees it (revoked links are not listed).</summary>
+public enum LinkState
+{
+    Active,
+    UsedUp,
+    Expired,
+}
+
+/// <param name="PublicId">The id in the link's URL, <c>/s/{PublicId}</c>.</param>
+public sealed record ShareLinkInfo(Guid Id, Guid FileId, string PublicId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads, LinkState State)
+{
+    public int? DownloadsLeft => MaxDownloads is { } max ? Math.Max(0, max - Downloads) : null;
+}
 
 /// <summary>What a visitor of a valid link may see before downloading.</summary>
 public sealed record SharedFile(ShareLinkInfo Link, FileItem File, string SharedBy);
@@ -74,6 +87,7 @@ public sealed class ShareLinkService(
         var link = new ShareLink
         {
             Id = Guid.CreateVersion7(now),
+            PublicId = NewPublicId(),
             FileId = fileId,
             CreatedById = ownerId,
             CreatedAt = now,
@@ -85,11 +99,15 @@ public sealed class ShareLinkService(
         db.ShareLinks.Add(link);
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("Share link {LinkId} created for file {FileId}", link.Id, fileId);
-        return new CreateLinkResult.Created(Describe(link));
+        return new CreateLinkResult.Created(Describe(link, now));
     }
 
-    /// <summary>The owner's links to a file that still work; null when the file is not theirs.</summary>
-    public async Task<IReadOnlyList<ShareLinkInfo>?> ListActiveAsync(string ownerId, Guid fileId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The owner's links to a file that were not revoked, newest first: working ones and those used up or
+    /// expired, which stay listed (marked) so that a link does not vanish without a trace; revoking removes
+    /// one. Null when the file is not theirs.
+    /// </summary>
+    public async Task<IReadOnlyList<ShareLinkInfo>?> ListAsync(string ownerId, Guid fileId, CancellationToken cancellationToken = default)
     {
         if (await files.GetAsync(ownerId, fileId, cancellationToken) is null)
         {
@@ -101,10 +119,7 @@ public sealed class ShareLinkService(
             .Where(l => l.FileId == fileId && l.RevokedAt == null)
             .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        return [.. links
-            .Where(l => l.ExpiresAt > now && (l.MaxDownloads is null || l.Downloads < l.MaxDownloads))
-            .OrderByDescending(l => l.CreatedAt)
-            .Select(Describe)];
+        return [.. links.OrderByDescending(l => l.CreatedAt).Select(l => Describe(l, now))];
     }
 
     /// <summary>Ends a link of one of the owner's files; false when there is no such link.</summary>
@@ -124,37 +139,75 @@ public sealed class ShareLinkService(
         return changed > 0;
     }
 
-    /// <summary>The file behind a link, without counting a download; null for every kind of bad link.</summary>
-    public async Task<SharedFile?> PeekAsync(string? token, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The file behind a link, without counting a download; null for every kind of bad link.
+    /// <paramref name="link"/> is what follows <c>/s/</c>: a link's public id, or the token of a link handed out before short URLs.
+    /// </summary>
+    public async Task<SharedFile?> PeekAsync(string? link, CancellationToken cancellationToken = default)
     {
-        var claims = await tokens.ValidateAsync(token);
-        if (claims is null)
+        var named = await NamedByAsync(link);
+        if (named is null)
         {
             return null;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var row = await (
-            from link in db.ShareLinks.AsNoTracking()
-            join file in db.Files.AsNoTracking() on link.FileId equals file.Id
+            from l in db.ShareLinks.AsNoTracking().Where(named)
+            join file in db.Files.AsNoTracking() on l.FileId equals file.Id
             join user in db.Users.AsNoTracking() on file.OwnerId equals user.Id
             // A file in the trash is not shared; restored, its links work again.
-            where link.Id == claims.LinkId && link.FileId == claims.FileId && file.TrashId == null
-            select new { link, file, SharedBy = user.UserName }).SingleOrDefaultAsync(cancellationToken);
+            where file.TrashId == null
+            select new { link = l, file, SharedBy = user.UserName }).SingleOrDefaultAsync(cancellationToken);
         if (row is null)
         {
-            logger.LogInformation("Share link {LinkId} refused: no such link or file", claims.LinkId);
+            logger.LogInformation("Share link refused: no such link or file");
             return null;
         }
 
-        var refusal = Refusal(row.link, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var refusal = Refusal(row.link, now);
         if (refusal is not null)
         {
             logger.LogInformation("Share link {LinkId} refused: {Reason}", row.link.Id, refusal);
             return null;
         }
 
-        return new SharedFile(Describe(row.link), FileItem.From(row.file), row.SharedBy ?? "someone");
+        return new SharedFile(Describe(row.link, now), FileItem.From(row.file), row.SharedBy ?? "someone");
+    }
+
+    /// <summary>
+    /// The checks of a short link's download (not revoked, not expired, its file not in the trash, downloads
+    /// left, or else a request that continues a download of this client), then a short-lived grant for
+    /// <see cref="RedeemAsync"/>; null for every kind of bad link. Counts nothing: the grant's use does.
+    /// </summary>
+    public async Task<string?> GrantDownloadAsync(string? publicId, DownloadRequest request, ShareClient client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        if (!IsPublicId(publicId))
+        {
+            return null;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await (
+            from l in db.ShareLinks.AsNoTracking()
+            join file in db.Files.AsNoTracking() on l.FileId equals file.Id
+            where l.PublicId == publicId && file.TrashId == null
+            select new { link = l, file }).SingleOrDefaultAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        // Used up: only what RedeemAsync would answer without counting, for a client holding a resume grant
+        // (not whole bytes, which would count and be refused), so anyone else gets the same 404 as before.
+        if (row is null || Refusal(row.link, now) is { } refusal
+            && (refusal != UsedUp || request.PlanFor(FileItem.From(row.file)) is { SendsBytes: true, IsProbe: false, Answer: DownloadAnswer.Full }
+                || !await HoldsGrantAsync(db, row.link.Id, row.file.Sha256, client, now, cancellationToken)))
+        {
+            logger.LogInformation("Share download grant refused for link {LinkId}", row?.link.Id);
+            return null;
+        }
+
+        return tokens.CreateDownloadGrant(row.link, now + Settings.DownloadGrantLifetime);
     }
 
     /// <summary>
@@ -170,12 +223,17 @@ public sealed class ShareLinkService(
     /// Whatever does not count is only answered while the link has downloads left or the client holds a grant,
     /// so a used-up link is 404 to everyone else. A counted download hands out a new grant.
     /// </summary>
-    public async Task<RedeemedDownload?> RedeemAsync(string? token, DownloadRequest request, ShareClient client, CancellationToken cancellationToken = default)
+    /// <param name="token">A download grant, or the token of a link handed out before short URLs.</param>
+    /// <param name="request">What the client asks for.</param>
+    /// <param name="client">Who asks.</param>
+    /// <param name="publicId">The short link the request came through: then only a download grant of that link is accepted.</param>
+    /// <param name="cancellationToken">Ends the wait for the database.</param>
+    public async Task<RedeemedDownload?> RedeemAsync(string? token, DownloadRequest request, ShareClient client, string? publicId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
         var claims = await tokens.ValidateAsync(token);
-        if (claims is null)
+        if (claims is null || (publicId is not null && !claims.IsDownloadGrant))
         {
             return null;
         }
@@ -183,7 +241,7 @@ public sealed class ShareLinkService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var link = await db.ShareLinks.AsNoTracking().SingleOrDefaultAsync(l => l.Id == claims.LinkId && l.FileId == claims.FileId, cancellationToken);
         var now = clock.GetUtcNow();
-        if (link is null || link.RevokedAt is not null || link.ExpiresAt <= now)
+        if (link is null || (publicId is not null && link.PublicId != publicId) || link.RevokedAt is not null || link.ExpiresAt <= now)
         {
             logger.LogInformation("Share download {LinkId} refused: {Reason}", claims.LinkId, link is null ? "no such link" : Refusal(link, now));
             return null;
@@ -280,12 +338,43 @@ public sealed class ShareLinkService(
     private static string HashOf(string secret) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    private ShareLinkInfo Describe(ShareLink link) =>
-        new(link.Id, link.FileId, tokens.Create(link), link.CreatedAt, link.ExpiresAt, link.MaxDownloads, link.Downloads);
+    /// <summary>Whether a string can be a link's public id (what a database lookup is spent on).</summary>
+    public static bool IsPublicId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value) =>
+        value is { Length: >= 16 and <= 64 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    /// <summary>128 random bits, base64url: 22 characters.</summary>
+    private static string NewPublicId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>Which row a link names: by its public id, or by the claims of an old link's token; null when it cannot name one.</summary>
+    private async Task<Expression<Func<ShareLink, bool>>?> NamedByAsync(string? link)
+    {
+        if (IsPublicId(link))
+        {
+            return l => l.PublicId == link;
+        }
+
+        // Old links' URLs are whole JWTs; a JWT always has dots, a public id never does.
+        if (link is null || !link.Contains('.', StringComparison.Ordinal))
+        {
+            logger.LogInformation("Share link refused: neither an id nor a token");
+            return null;
+        }
+
+        var claims = await tokens.ValidateAsync(link);
+        return claims is null ? null : l => l.Id == claims.LinkId && l.FileId == claims.FileId;
+    }
+
+    private static ShareLinkInfo Describe(ShareLink link, DateTimeOffset now) =>
+        new(link.Id, link.FileId, link.PublicId, link.CreatedAt, link.ExpiresAt, link.MaxDownloads, link.Downloads,
+            link.ExpiresAt <= now ? LinkState.Expired
+            : link.MaxDownloads is { } max && link.Downloads >= max ? LinkState.UsedUp
+            : LinkState.Active);
+
+    private const string UsedUp = "used up";
 
     private static string? Refusal(ShareLink link, DateTimeOffset now) =>
         link.RevokedAt is not null ? "revoked"
         : link.ExpiresAt <= now ? "expired"
-        : link.MaxDownloads is { } max && link.Downloads >= max ? "used up"
+        : link.MaxDownloads is { } max && link.Downloads >= max ? UsedUp
         : null;
 }

@@ -20,6 +20,13 @@ public sealed class ShareOptions
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long the download grant minted by <c>/s/{id}/download</c> after the link's checks is good for: the
+    /// browser's download starts at once, and a resume after this goes through the short link again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
+    public TimeSpan DownloadGrantLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Requests to <c>/s/*</c> per client address per minute.</summary>
     [Range(1, 1_000_000)]
     public int PermitsPerMinute { get; set; } = 120;

@@ -1,5 +1,6 @@
 using BlazorVault.Files;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,7 @@ internal static class SharedFileEndpoints
 
     public static IEndpointRouteBuilder MapSharedFileDownload(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapMethods("/s/{token}/download", [HttpMethods.Get, HttpMethods.Head], Download)
+        endpoints.MapMethods("/s/{link}/download", [HttpMethods.Get, HttpMethods.Head], Download)
             .AllowAnonymous()
             .RequireRateLimiting(RateLimitPolicy)
             .WithTags("Share links")
@@ -30,12 +31,39 @@ internal static class SharedFileEndpoints
         return endpoints;
     }
 
-    public static async Task<Results<FileDownloadResult, NotFound>> Download(
-        string token, HttpContext context, ShareLinkService links, IOptions<ShareOptions> options, CancellationToken cancellationToken)
+    /// <summary>
+    /// A short link's download (<c>/s/{id}/download</c>) checks the link and redirects to itself with a freshly
+    /// minted, short-lived grant (<c>?token=</c>), which is what serves the bytes; an old link's URL carries its
+    /// own token (<c>/s/{token}/download</c>) and serves them directly.
+    /// </summary>
+    public static async Task<Results<FileDownloadResult, RedirectHttpResult, NotFound>> Download(
+        string link, [FromQuery] string? token, HttpContext context, ShareLinkService links, IOptions<ShareOptions> options, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var client = new ShareClient(context.Connection.RemoteIpAddress?.ToString(), request.Cookies[ResumeCookie]);
-        var download = await links.RedeemAsync(token, DownloadRequest.From(request), client, cancellationToken);
+        string? publicId = null;
+        if (ShareLinkService.IsPublicId(link))
+        {
+            publicId = link;
+            if (string.IsNullOrEmpty(token))
+            {
+                var grant = await links.GrantDownloadAsync(link, DownloadRequest.From(request), client, cancellationToken);
+                if (grant is null)
+                {
+                    return TypedResults.NotFound();
+                }
+
+                // The grant is fresh for this client: no cache may keep or hand it to anyone else.
+                context.Response.Headers.CacheControl = "no-store";
+                return TypedResults.Redirect($"{request.PathBase}/s/{link}/download?token={Uri.EscapeDataString(grant)}");
+            }
+        }
+        else
+        {
+            token = link;
+        }
+
+        var download = await links.RedeemAsync(token, DownloadRequest.From(request), client, publicId, cancellationToken);
         if (download is null)
         {
             // Every kind of failure is the same 404: no oracle for guessing or probing links.

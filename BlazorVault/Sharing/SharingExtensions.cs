@@ -14,6 +14,7 @@ public static class SharingExtensions
         services.AddSigningKeyRing(LinkTokenService.Audience);
         services.AddSingleton<LinkTokenService>();
         services.AddSingleton<ShareLinkService>();
+        services.AddSingleton<ShareUrls>();
         services.AddRateLimiter(SharedFileEndpoints.AddShareRateLimit);
         return services;
     }

@@ -431,12 +431,20 @@ namespace BlazorVault.Data.Migrations
                     b.Property<int?>("MaxDownloads")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PublicId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
                     b.HasIndex("FileId");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
 
                     b.ToTable("ShareLinks", (string)null);
                 });

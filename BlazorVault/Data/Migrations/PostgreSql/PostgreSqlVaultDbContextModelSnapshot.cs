@@ -438,12 +438,20 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.Property<int?>("MaxDownloads")
                         .HasColumnType("integer");
 
+                    b.Property<string>("PublicId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
                     b.HasIndex("FileId");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
 
                     b.ToTable("ShareLinks", (string)null);
                 });

@@ -231,6 +231,42 @@ namespace BlazorVault.Data.Migrations
                     b.ToTable("Files", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorVault.Files.Thumbnails.Thumbnail", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Grid")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("List")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sha256");
+
+                    b.HasIndex("State", "RequestedAt");
+
+                    b.ToTable("Thumbnails", (string)null);
+                });
+
             modelBuilder.Entity("BlazorVault.Files.Tree.FileVersion", b =>
                 {
                     b.Property<Guid>("Id")

@@ -24,5 +24,6 @@ public static class FilesExtensions
     }
 
     public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder endpoints) =>
-        Thumbnails.ThumbnailEndpoints.MapThumbnailEndpoints(Tree.TreeEndpoints.MapTreeEndpoints(endpoints.MapFileEndpoints()));
+        Viewing.ViewEndpoints.MapViewEndpoints(
+            Thumbnails.ThumbnailEndpoints.MapThumbnailEndpoints(Tree.TreeEndpoints.MapTreeEndpoints(endpoints.MapFileEndpoints())));
 }

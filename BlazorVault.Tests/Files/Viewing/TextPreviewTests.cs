@@ -63,10 +63,13 @@ public sealed class TextPreviewTests
     [Fact]
     public void WebLinks_OpenApartWithoutAReferrer_AndImagesBecomeLinks()
     {
-        var html = TextPreviews.RenderMarkdown("[site](https://example.org/a) ![cat](https://example.org/cat.png) | a |\n|---|\n| b |");
+        var html = TextPreviews.RenderMarkdown("[site](https://example.org/a) ![cat](https://example.org/cat.png)\n\n| a | b |\n|--:|:-:|\n| 1 | 2 |");
 
         Assert.Contains("<a href=\"https://example.org/a\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">site</a>", html);
         Assert.DoesNotContain("<img", html);
         Assert.Contains("href=\"https://example.org/cat.png\"", html);
+        // Aligned columns without style attributes, which the app's policy would refuse.
+        Assert.Contains("<td>2</td>", html);
+        Assert.DoesNotContain("style=", html);
     }
 }

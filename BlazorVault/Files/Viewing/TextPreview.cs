@@ -102,6 +102,15 @@ public static class TextPreviews
             }
         }
 
+        // Column alignment would be written as style attributes, which the app's policy refuses.
+        foreach (var table in document.Descendants<Markdig.Extensions.Tables.Table>())
+        {
+            foreach (var column in table.ColumnDefinitions)
+            {
+                column.Alignment = null;
+            }
+        }
+
         return document.ToHtml(Pipeline);
     }
 

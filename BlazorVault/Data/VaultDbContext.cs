@@ -54,6 +54,8 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
 
     public DbSet<Files.Thumbnails.Thumbnail> Thumbnails => Set<Files.Thumbnails.Thumbnail>();
 
+    public DbSet<Files.Viewing.UserPreference> Preferences => Set<Files.Viewing.UserPreference>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -61,6 +63,7 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
         builder.ApplyConfiguration(new UserSessionConfiguration());
         builder.ApplyConfiguration<S3StagingRecord>(new S3StagingConfiguration());
         builder.ApplyConfiguration(new Files.Thumbnails.ThumbnailConfiguration());
+        builder.ApplyConfiguration(new Files.Viewing.UserPreferenceConfiguration());
         builder.ApplyConfiguration<S3StagingPart>(new S3StagingConfiguration());
 
         builder.Entity<StoredFile>(file =>

@@ -17,6 +17,7 @@ public static class FilesExtensions
         services.AddSingleton<BlobSweeper>();
         services.AddOptions<Thumbnails.ThumbnailOptions>().Bind(configuration.GetSection(Thumbnails.ThumbnailOptions.SectionName));
         services.AddSingleton<Thumbnails.ThumbnailQueue>();
+        services.AddSingleton<Viewing.PreferenceService>();
         services.AddSingleton<Thumbnails.ThumbnailWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<Thumbnails.ThumbnailWorker>());
         services.AddHostedService(sp => sp.GetRequiredService<BlobSweeper>());

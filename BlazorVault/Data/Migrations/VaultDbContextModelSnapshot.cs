@@ -439,6 +439,19 @@ namespace BlazorVault.Data.Migrations
                     b.ToTable("Usage", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorVault.Files.Viewing.UserPreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Layout")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("Preferences", (string)null);
+                });
+
             modelBuilder.Entity("BlazorVault.Sharing.ShareLink", b =>
                 {
                     b.Property<Guid>("Id")
@@ -807,6 +820,15 @@ namespace BlazorVault.Data.Migrations
                     b.HasOne("BlazorVault.Accounts.VaultUser", null)
                         .WithOne()
                         .HasForeignKey("BlazorVault.Files.UserUsage", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Viewing.UserPreference", b =>
+                {
+                    b.HasOne("BlazorVault.Accounts.VaultUser", null)
+                        .WithOne()
+                        .HasForeignKey("BlazorVault.Files.Viewing.UserPreference", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -446,6 +446,19 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.ToTable("Usage", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorVault.Files.Viewing.UserPreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Layout")
+                        .HasColumnType("integer");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("Preferences", (string)null);
+                });
+
             modelBuilder.Entity("BlazorVault.Sharing.ShareLink", b =>
                 {
                     b.Property<Guid>("Id")
@@ -820,6 +833,15 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.HasOne("BlazorVault.Accounts.VaultUser", null)
                         .WithOne()
                         .HasForeignKey("BlazorVault.Files.UserUsage", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Viewing.UserPreference", b =>
+                {
+                    b.HasOne("BlazorVault.Accounts.VaultUser", null)
+                        .WithOne()
+                        .HasForeignKey("BlazorVault.Files.Viewing.UserPreference", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -5,11 +5,29 @@
 namespace BlazorVault.Data.Migrations.PostgreSql
 {
     /// <inheritdoc />
-    public partial class Thumbnails : Migration
+    public partial class ThumbnailsAndPreferences : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "Preferences",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    Layout = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Preferences", x => x.UserId);
+                    table.ForeignKey(
+                        name: "FK_Preferences_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateTable(
                 name: "Thumbnails",
                 columns: table => new
@@ -37,6 +55,9 @@ namespace BlazorVault.Data.Migrations.PostgreSql
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "Preferences");
+
             migrationBuilder.DropTable(
                 name: "Thumbnails");
         }

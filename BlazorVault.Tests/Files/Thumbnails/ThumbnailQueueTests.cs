@@ -162,6 +162,31 @@ public abstract class ThumbnailQueueTests(DatabaseProvider provider) : IAsyncLif
         Assert.Null(await RowAsync(photo.Sha256));
     }
 
+    [Fact]
+    public async Task AWatchedPage_AsksForOlderFilesThumbnails_AndSaysWhenOneAppears()
+    {
+        var photo = await UploadAsync("old.png", TestImages.Png(30, 20), "image/png");
+        var text = await UploadAsync("notes.txt", "x"u8.ToArray(), "text/plain");
+        // As if it had been stored before thumbnails existed.
+        await using (var db = await _bed.Db.CreateDbContextAsync())
+        {
+            await db.Thumbnails.ExecuteDeleteAsync();
+        }
+
+        using var watch = new ThumbnailWatch(Queue, _clock);
+        var appeared = new TaskCompletionSource();
+        await watch.WatchAsync([photo, text], () => { appeared.TrySetResult(); return Task.CompletedTask; });
+
+        Assert.False(watch.IsReady(photo));
+        Assert.Equal(ThumbnailState.Pending, (await RowAsync(photo.Sha256))?.State);
+        Assert.Null(await RowAsync(text.Sha256));
+        Assert.Equal(photo.Sha256, await WorkOnceAsync());
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        await appeared.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(watch.IsReady(photo));
+        Assert.False(watch.IsReady(text));
+    }
+
     public sealed class OnSqlite() : ThumbnailQueueTests(DatabaseProvider.Sqlite);
 
     public sealed class OnPostgreSql() : ThumbnailQueueTests(DatabaseProvider.PostgreSql);

@@ -154,21 +154,19 @@ public sealed class ThumbnailQueue(IDbContextFactory<VaultDbContext> dbFactory, 
         return found is null ? null : (found.State, found.Bytes);
     }
 
-    /// <summary>Which of these contents have a thumbnail ready (for a page of the list).</summary>
-    public async Task<IReadOnlySet<string>> ReadyAsync(IEnumerable<string> sha256s, CancellationToken cancellationToken)
+    /// <summary>The state of each of these contents' thumbnails that was asked for (for a page of the list).</summary>
+    public async Task<IReadOnlyDictionary<string, ThumbnailState>> StatesAsync(IEnumerable<string> sha256s, CancellationToken cancellationToken)
     {
         var wanted = sha256s.Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Count == 0)
         {
-            return new HashSet<string>();
+            return new Dictionary<string, ThumbnailState>();
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var ready = await db.Thumbnails
-            .Where(t => wanted.Contains(t.Sha256) && t.State == ThumbnailState.Ready)
-            .Select(t => t.Sha256)
-            .ToListAsync(cancellationToken);
-        return ready.ToHashSet(StringComparer.Ordinal);
+        return await db.Thumbnails
+            .Where(t => wanted.Contains(t.Sha256))
+            .ToDictionaryAsync(t => t.Sha256, t => t.State, StringComparer.Ordinal, cancellationToken);
     }
 
     /// <summary>Removes thumbnails whose blob is gone (asked for just as it went); the blob sweep calls it.</summary>

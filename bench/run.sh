@@ -527,6 +527,33 @@ for ((run = 1; run <= RUNS; run++)); do
     zip_rate+=("$z") r_zip+=("$(ratio "$z" "$single")")
 done
 
+# --- thumbnails: a 24-megapixel JPEG, time to its thumbnails and the app's peak RSS meanwhile --------------
+
+log "thumbnails: making a 24-megapixel JPEG"
+(cd "$BENCH_ROOT/tools" && dotnet run make-photo.cs "$WORK/photo.jpg" 6000 4000 >/dev/null) || die "could not make the test photo"
+PHOTO_BYTES=$(stat -c %s "$WORK/photo.jpg")
+thumb_ms=() thumb_get_ms=() thumb_rss_peak=0
+thumb_rss_before=$(rss_kib "$APP_PID" VmRSS)
+for ((run = 1; run <= RUNS; run++)); do
+    # Another content each run (bytes after the JPEG's end are ignored by decoders), so nothing is cached.
+    cp "$WORK/photo.jpg" "$WORK/photo-$run.jpg" && printf 'run %d' "$run" >>"$WORK/photo-$run.jpg"
+    ( peak=0; while kill -0 "$APP_PID" 2>/dev/null; do v=$(rss_kib "$APP_PID" VmRSS); ((v > peak)) && peak=$v && echo "$peak" >"$WORK/thumb-rss"; sleep 0.05; done ) &
+    sampler=$!
+    photo_id=$(curl -fsS -X POST "$APP/api/files?name=photo-$run.jpg" -H "Authorization: Bearer $TOKEN" \
+        -H 'Content-Type: image/jpeg' -T "$WORK/photo-$run.jpg" | jq -r .id)
+    start=$(date +%s%N)
+    # The upload queued it; the worker makes it. Poll every 20 ms until it is there (404 + Retry-After meanwhile).
+    while code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$APP/api/files/$photo_id/thumbnail?size=grid") \
+        && [[ $code == 404 ]] && (($(date +%s%N) - start < 60000000000)); do
+        sleep 0.02
+    done
+    [[ $code == 200 ]] || die "the thumbnail of the 24-megapixel JPEG answered $code"
+    thumb_ms+=("$((($(date +%s%N) - start) / 1000000))")
+    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    v=$(cat "$WORK/thumb-rss" 2>/dev/null || echo 0); ((v > thumb_rss_peak)) && thumb_rss_peak=$v
+    thumb_get_ms+=("$(awk -v s="$(timed "$APP/api/files/$photo_id/thumbnail?size=list")" 'BEGIN { print s * 1000 }')")
+done
+
 # --- the same app on PostgreSQL + S3 (s3rver), beside SQLite + the file system ---------------------------
 
 PG_BIN=$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n 1)")
@@ -622,6 +649,9 @@ done)
 | Restore it from the trash (POST /api/trash/{id}/restore) | $(fmt0 "$(awk -v s="$(med "${restore_s[@]}")" 'BEGIN { print s * 1000 }')") ms | – | – | <= 1000 ms | $(met "$(awk -v s="$(med "${restore_s[@]}")" 'BEGIN { print s * 1000 }')" '<=' 1000) |
 | ZIP of a $BIG_L folder of $ZIP_FILES files vs the single $BIG_L file download (bearer), same run | $(fmt1 "$(med "${zip_rate[@]}")") MB/s | $(fmt1 "$d_b") MB/s | $(fmtr "$(med "${r_zip[@]}")") | >= 0.7 | $(met "$(med "${r_zip[@]}")" '>=' 0.7) |
 | Peak RSS while the folder ZIP streams (RSS before: $(mib "$zip_rss_before") MiB) | $(mib "$zip_rss_peak") MiB | – | – | – | – |
+| Thumbnails (480 px and 128 px WebP) of a 24-megapixel JPEG ($(mib "$((PHOTO_BYTES / 1024))") MiB), upload answered to thumbnail served | $(fmt0 "$(med "${thumb_ms[@]}")") ms | – | – | – | – |
+| A ready thumbnail, GET (list size) | $(fmt1 "$(med "${thumb_get_ms[@]}")") ms | – | – | – | – |
+| Peak RSS while the thumbnails are made (RSS before: $(mib "$thumb_rss_before") MiB) | $(mib "$thumb_rss_peak") MiB | – | – | – | – |
 | $BIG_L upload, API POST: PostgreSQL + S3 (s3rver) vs SQLite + file system, same run | $(fmt1 "$(med "${ps_up[@]}")") MB/s | $(fmt1 "$up_api") MB/s | $(fmtr "$(med "${r_ps_up[@]}")") | – | – |
 | $BIG_L download, owner bearer: PostgreSQL + S3 vs SQLite + file system | $(fmt1 "$(med "${ps_dl[@]}")") MB/s | $(fmt1 "$d_b") MB/s | $(fmtr "$(med "${r_ps_dl[@]}")") | – | – |
 | 4 KiB download, owner bearer, wrk: PostgreSQL + S3 vs SQLite + file system | $(fmt0 "$(med "${ps_rps[@]}")") req/s | $(fmt0 "$q_b") req/s | $(fmtr "$(med "${r_ps_rps[@]}")") | – | – |

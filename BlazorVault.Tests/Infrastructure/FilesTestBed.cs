@@ -55,7 +55,8 @@ public sealed class FilesTestBed : IAsyncDisposable
         var database = TestDatabase.Create(provider);
         var directory = TempDirectory.Create();
         var options = new VaultOptions { DataDirectory = directory, MaxUploadBytes = maxUploadBytes, DefaultQuotaBytes = quotaBytes, Storage = { MinFreeBytes = 0 } };
-        new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build().GetSection(VaultOptions.SectionName).Bind(options);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        configuration.GetSection(VaultOptions.SectionName).Bind(options);
         var services = new ServiceCollection()
             .AddLogging()
             .AddMetrics()
@@ -66,12 +67,16 @@ public sealed class FilesTestBed : IAsyncDisposable
             .AddSingleton<InstanceIdentity>()
             .AddSingleton<JobLeases>()
             .AddStorage(new ConfigurationBuilder().Build())
+            .AddSingleton<BlazorVault.Files.Thumbnails.ThumbnailQueue>()
+            .AddSingleton<BlazorVault.Files.Thumbnails.ThumbnailWorker>()
             .AddSingleton<FileService>()
             .AddSingleton<BlazorVault.Files.Tree.TreeService>()
             .AddSingleton<BlazorVault.Files.Tree.VersionService>()
             .AddSingleton<BlazorVault.Files.Tree.ZipDownload>()
             .AddSharing(new ConfigurationBuilder().Build())
             .AddVaultDatabase(database.Settings);
+        services.AddOptions<BlazorVault.Files.Thumbnails.ThumbnailOptions>()
+            .Bind(configuration.GetSection(BlazorVault.Files.Thumbnails.ThumbnailOptions.SectionName));
         var built = services.BuildServiceProvider();
 
         await using var db = await built.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync();

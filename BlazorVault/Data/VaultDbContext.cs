@@ -52,12 +52,18 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<Files.Thumbnails.Thumbnail> Thumbnails => Set<Files.Thumbnails.Thumbnail>();
+
+    public DbSet<Files.Viewing.UserPreference> Preferences => Set<Files.Viewing.UserPreference>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfiguration(new SigningKeyConfiguration());
         builder.ApplyConfiguration(new UserSessionConfiguration());
         builder.ApplyConfiguration<S3StagingRecord>(new S3StagingConfiguration());
+        builder.ApplyConfiguration(new Files.Thumbnails.ThumbnailConfiguration());
+        builder.ApplyConfiguration(new Files.Viewing.UserPreferenceConfiguration());
         builder.ApplyConfiguration<S3StagingPart>(new S3StagingConfiguration());
 
         builder.Entity<StoredFile>(file =>

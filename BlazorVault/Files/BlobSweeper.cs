@@ -9,7 +9,7 @@ namespace BlazorVault.Files;
 /// protects, at start and then every <c>Vault:Maintenance:Interval</c>, on one instance at a time.
 /// </summary>
 public sealed class BlobSweeper(
-    IBlobStore blobs, BlobLedger ledger, JobLeases leases, InstanceIdentity instance, IOptions<VaultOptions> options, TimeProvider clock, ILogger<BlobSweeper> logger)
+    IBlobStore blobs, BlobLedger ledger, Thumbnails.ThumbnailQueue thumbnails, JobLeases leases, InstanceIdentity instance, IOptions<VaultOptions> options, TimeProvider clock, ILogger<BlobSweeper> logger)
     : LeasedJob(leases, instance, clock, logger)
 {
     protected override string Name => "blob-sweep";
@@ -21,6 +21,7 @@ public sealed class BlobSweeper(
         var live = new HashSet<string>(await Leases.LiveAsync(InstanceHeartbeat.Prefix, cancellationToken), StringComparer.Ordinal) { Instance.Id };
         var scratch = await blobs.SweepScratchAsync(live, cancellationToken);
         var removed = await ledger.SweepAsync(cancellationToken);
+        await thumbnails.SweepOrphansAsync(cancellationToken);
         return scratch + removed > 0 ? $"removed {removed} unused blobs and {scratch} abandoned scratch entries" : null;
     }
 }

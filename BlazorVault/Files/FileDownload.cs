@@ -19,16 +19,26 @@ public static class FileDownload
     /// </summary>
     public const string ContentSecurityPolicy = "default-src 'none'; sandbox";
 
+    /// <summary>
+    /// For a file shown in the browser (<see cref="Viewing.InlineTypes"/> chose its type): still sandboxed (an
+    /// opaque origin, no script), it may show itself as an image, media or text document (whose styles the
+    /// browser writes inline), and the app's own viewer may frame it.
+    /// </summary>
+    public const string InlineContentSecurityPolicy = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'";
+
     public static FileDownloadResult Create(FileContent content) => new(content);
 
     /// <summary>Sends what <paramref name="plan"/> decided (a share link decides before it counts).</summary>
     public static FileDownloadResult Create(FileContent content, DownloadPlan plan) => new(content, plan);
 
+    /// <summary>Shows the file in the browser as <paramref name="inlineType"/>, a type from <see cref="Viewing.InlineTypes"/>'s allow-list.</summary>
+    public static FileDownloadResult Inline(FileContent content, string inlineType, DownloadPlan? plan = null) => new(content, plan, inlineType);
+
     /// <summary>
     /// <c>attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded</c> (RFC 6266, RFC 5987):
     /// current browsers use the exact name from <c>filename*</c>, old clients get a safe ASCII approximation.
     /// </summary>
-    public static string ContentDisposition(string fileName)
+    public static string ContentDisposition(string fileName, bool inline = false)
     {
         var fallback = new StringBuilder(fileName.Length);
         foreach (var c in fileName)
@@ -38,12 +48,12 @@ public static class FileDownload
         }
 
         // EscapeDataString leaves only RFC 3986 unreserved characters, all of which are RFC 5987 attr-chars.
-        return $"attachment; filename=\"{fallback}\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}";
+        return $"{(inline ? "inline" : "attachment")}; filename=\"{fallback}\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}";
     }
 }
 
 /// <summary>Sends a <see cref="FileContent"/>; see <see cref="FileDownload"/>.</summary>
-public sealed class FileDownloadResult(FileContent content, DownloadPlan? plan = null) : IResult, IEndpointMetadataProvider
+public sealed class FileDownloadResult(FileContent content, DownloadPlan? plan = null, string? inlineType = null) : IResult, IEndpointMetadataProvider
 {
     public FileContent Content { get; } = content;
 
@@ -54,9 +64,11 @@ public sealed class FileDownloadResult(FileContent content, DownloadPlan? plan =
         var decided = plan ?? DownloadRequest.From(httpContext.Request).PlanFor(file);
 
         var headers = httpContext.Response.Headers;
-        headers.ContentDisposition = FileDownload.ContentDisposition(file.Name);
+        headers.ContentDisposition = FileDownload.ContentDisposition(file.Name, inline: inlineType is not null);
         headers.XContentTypeOptions = "nosniff";
-        headers.ContentSecurityPolicy = FileDownload.ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = inlineType is null ? FileDownload.ContentSecurityPolicy : FileDownload.InlineContentSecurityPolicy;
+        // Shown inline, the type is the app's choice from its allow-list, never the uploader's claim.
+        var contentType = inlineType ?? file.ContentType;
         // Only the signed-in owner (or a link holder) may see it: no shared caches; revalidation is cheap with the ETag.
         headers.CacheControl = "private, no-cache";
 
@@ -84,7 +96,8 @@ public sealed class FileDownloadResult(FileContent content, DownloadPlan? plan =
         // ASP.NET's file results then do exactly what was decided: the whole file, or the one range.
         DownloadPlanHeaders.Apply(httpContext.Request, decided);
         IResult inner;
-        if (decided.SendsBytes && Content.RedirectUrl() is { } url)
+        // A bucket's presigned answer would carry the uploader's type and an attachment: views go through the app.
+        if (decided.SendsBytes && inlineType is null && Content.RedirectUrl() is { } url)
         {
             // Access was checked (and a link's download counted) before this: the store sends the bytes itself.
             headers.Remove(HeaderNames.ContentDisposition);
@@ -94,7 +107,7 @@ public sealed class FileDownloadResult(FileContent content, DownloadPlan? plan =
         else if (Content.PhysicalPath is { } path && File.Exists(path))
         {
             // Kestrel sends a physical file with sendfile, without copying it through our buffers.
-            inner = TypedResults.PhysicalFile(path, file.ContentType, lastModified: lastModified, entityTag: etag, enableRangeProcessing: true);
+            inner = TypedResults.PhysicalFile(path, contentType, lastModified: lastModified, entityTag: etag, enableRangeProcessing: true);
         }
         else if (await Content.OpenReadAsync(httpContext.RequestAborted) is { } stream)
         {
@@ -104,7 +117,7 @@ public sealed class FileDownloadResult(FileContent content, DownloadPlan? plan =
                 bounded.StopAt(decided.To + 1);
             }
 
-            inner = TypedResults.Stream(stream, file.ContentType, lastModified: lastModified, entityTag: etag, enableRangeProcessing: true);
+            inner = TypedResults.Stream(stream, contentType, lastModified: lastModified, entityTag: etag, enableRangeProcessing: true);
         }
         else
         {

@@ -15,6 +15,7 @@ public sealed class FileService(
     IDbContextFactory<VaultDbContext> dbFactory,
     IBlobStore blobs,
     BlobLedger ledger,
+    Thumbnails.ThumbnailQueue thumbnails,
     IOptions<VaultOptions> options,
     TimeProvider clock,
     ILogger<FileService> logger)
@@ -248,7 +249,26 @@ public sealed class FileService(
 
             logger.LogInformation("Stored file {FileId} ({Size} bytes) for {OwnerId}", file.Id, file.Size, ownerId);
             await RemoveUnusedAsync(released);
+            await RequestThumbnailAsync(file);
             return new UploadResult.Stored(FileItem.From(file));
+        }
+    }
+
+    /// <summary>Queues the thumbnail of a stored image; on failure the list asks again when it shows the file.</summary>
+    private async Task RequestThumbnailAsync(StoredFile file)
+    {
+        if (!Thumbnails.ThumbnailMaker.MayHaveThumbnail(file.Name, file.ContentType))
+        {
+            return;
+        }
+
+        try
+        {
+            await thumbnails.RequestAsync([file.Sha256], CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        {
+            logger.LogWarning(e, "Could not queue the thumbnail of file {FileId}", file.Id);
         }
     }
 

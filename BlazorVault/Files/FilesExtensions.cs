@@ -15,10 +15,16 @@ public static class FilesExtensions
         services.AddScoped<UploadQueue>();
         services.AddScoped<BlazorVault.Components.ToastService>();
         services.AddSingleton<BlobSweeper>();
+        services.AddOptions<Thumbnails.ThumbnailOptions>().Bind(configuration.GetSection(Thumbnails.ThumbnailOptions.SectionName));
+        services.AddSingleton<Thumbnails.ThumbnailQueue>();
+        services.AddSingleton<Viewing.PreferenceService>();
+        services.AddSingleton<Thumbnails.ThumbnailWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Thumbnails.ThumbnailWorker>());
         services.AddHostedService(sp => sp.GetRequiredService<BlobSweeper>());
         return services;
     }
 
     public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder endpoints) =>
-        Tree.TreeEndpoints.MapTreeEndpoints(endpoints.MapFileEndpoints());
+        Viewing.ViewEndpoints.MapViewEndpoints(
+            Thumbnails.ThumbnailEndpoints.MapThumbnailEndpoints(Tree.TreeEndpoints.MapTreeEndpoints(endpoints.MapFileEndpoints())));
 }

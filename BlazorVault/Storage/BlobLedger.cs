@@ -78,6 +78,9 @@ public sealed class BlobLedger(
             return false;
         }
 
+        // Its thumbnails go with it.
+        await db.Thumbnails.Where(t => t.Sha256 == sha256).ExecuteDeleteAsync(cancellationToken);
+
         // Inside the transaction: if this fails (or the process dies here), the row comes back and the next sweep tries again.
         await store.DeleteAsync(sha256, CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);

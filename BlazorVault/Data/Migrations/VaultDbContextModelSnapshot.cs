@@ -231,6 +231,42 @@ namespace BlazorVault.Data.Migrations
                     b.ToTable("Files", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorVault.Files.Thumbnails.Thumbnail", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Grid")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("List")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sha256");
+
+                    b.HasIndex("State", "RequestedAt");
+
+                    b.ToTable("Thumbnails", (string)null);
+                });
+
             modelBuilder.Entity("BlazorVault.Files.Tree.FileVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -401,6 +437,19 @@ namespace BlazorVault.Data.Migrations
                     b.HasKey("UserId");
 
                     b.ToTable("Usage", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Viewing.UserPreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Layout")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("Preferences", (string)null);
                 });
 
             modelBuilder.Entity("BlazorVault.Sharing.ShareLink", b =>
@@ -779,6 +828,15 @@ namespace BlazorVault.Data.Migrations
                     b.HasOne("BlazorVault.Accounts.VaultUser", null)
                         .WithOne()
                         .HasForeignKey("BlazorVault.Files.UserUsage", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Viewing.UserPreference", b =>
+                {
+                    b.HasOne("BlazorVault.Accounts.VaultUser", null)
+                        .WithOne()
+                        .HasForeignKey("BlazorVault.Files.Viewing.UserPreference", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

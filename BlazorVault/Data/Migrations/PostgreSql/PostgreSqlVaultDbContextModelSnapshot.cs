@@ -237,6 +237,42 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.ToTable("Files", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorVault.Files.Thumbnails.Thumbnail", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<byte[]>("Grid")
+                        .HasColumnType("bytea");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("List")
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Sha256");
+
+                    b.HasIndex("State", "RequestedAt");
+
+                    b.ToTable("Thumbnails", (string)null);
+                });
+
             modelBuilder.Entity("BlazorVault.Files.Tree.FileVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -408,6 +444,19 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.HasKey("UserId");
 
                     b.ToTable("Usage", (string)null);
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Viewing.UserPreference", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Layout")
+                        .HasColumnType("integer");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("Preferences", (string)null);
                 });
 
             modelBuilder.Entity("BlazorVault.Sharing.ShareLink", b =>
@@ -792,6 +841,15 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.HasOne("BlazorVault.Accounts.VaultUser", null)
                         .WithOne()
                         .HasForeignKey("BlazorVault.Files.UserUsage", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Files.Viewing.UserPreference", b =>
+                {
+                    b.HasOne("BlazorVault.Accounts.VaultUser", null)
+                        .WithOne()
+                        .HasForeignKey("BlazorVault.Files.Viewing.UserPreference", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -31,7 +31,9 @@ public sealed class UploadBrowserTests(BrowserFixture browser) : DashboardBrowse
         await ExpectFileNamesAsync("holiday.bin", "notes.txt");
         await Expect(Page.GetByTestId("file-count")).ToHaveTextAsync("2");
         await Expect(Page.GetByTestId("empty-state")).Not.ToBeAttachedAsync();
-        await Expect(Page.GetByTestId("toasts")).ToContainTextAsync("Uploaded holiday.bin");
+        // One line for the batch, not a toast per file.
+        await Expect(Page.GetByTestId("upload-summary")).ToHaveTextAsync("2 uploaded");
+        await Expect(Page.GetByTestId("toasts").Locator("[data-toast-kind]")).ToHaveCountAsync(0);
 
         // What arrived is what was chosen, byte for byte.
         var stored = await StoredHashesAsync();

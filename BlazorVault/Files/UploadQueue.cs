@@ -22,6 +22,10 @@ public sealed class UploadItem
     private long _bytesDone;
     private long _startedAt;
 
+    // What was already on the server when this session's sending began (a resumed tus upload), which
+    // the speed must not count; -1 until the first progress report after a start or resume says so.
+    private long _baseline;
+
     internal UploadItem(IBrowserFile file, TimeProvider clock, ElementReference? input = null, int index = 0, Placement? placement = null)
     {
         File = file;
@@ -52,18 +56,23 @@ public sealed class UploadItem
         ? (State == UploadState.Stored ? 100 : 0)
         : Math.Min(100, BytesDone * 100.0 / Size);
 
-    /// <summary>Average since the transfer began; null until there is enough to measure.</summary>
+    /// <summary>
+    /// Average of the bytes sent since the transfer began or last resumed; null until there is enough
+    /// to measure.
+    /// </summary>
     public double? BytesPerSecond
     {
         get
         {
-            if (_startedAt == 0)
+            var baseline = Interlocked.Read(ref _baseline);
+            var startedAt = Interlocked.Read(ref _startedAt);
+            if (startedAt == 0 || baseline < 0)
             {
                 return null;
             }
 
-            var seconds = _clock.GetElapsedTime(_startedAt).TotalSeconds;
-            return seconds < 0.2 ? null : BytesDone / seconds;
+            var seconds = _clock.GetElapsedTime(startedAt).TotalSeconds;
+            return seconds < 0.2 ? null : Math.Max(0, BytesDone - baseline) / seconds;
         }
     }
 
@@ -93,14 +102,35 @@ public sealed class UploadItem
     internal void Start()
     {
         State = UploadState.Uploading;
-        _startedAt = _clock.GetTimestamp();
+        Interlocked.Exchange(ref _baseline, 0);
+        Interlocked.Exchange(ref _startedAt, _clock.GetTimestamp());
     }
 
-    internal void UseHttp() => ViaHttp = true;
+    /// <summary>The bytes go over HTTP: its first report is where the server already stands, not bytes sent.</summary>
+    internal void UseHttp()
+    {
+        ViaHttp = true;
+        Interlocked.Exchange(ref _baseline, -1);
+    }
 
-    internal void SetPaused(bool paused) => State = paused ? UploadState.Paused : UploadState.Uploading;
+    internal void SetPaused(bool paused)
+    {
+        State = paused ? UploadState.Paused : UploadState.Uploading;
+        if (!paused)
+        {
+            // The time spent paused is no part of the speed.
+            Interlocked.Exchange(ref _baseline, -1);
+        }
+    }
 
-    internal void ReportBytes(long bytes) => Interlocked.Exchange(ref _bytesDone, bytes);
+    internal void ReportBytes(long bytes)
+    {
+        Interlocked.Exchange(ref _bytesDone, bytes);
+        if (Interlocked.CompareExchange(ref _baseline, bytes, -1) == -1)
+        {
+            Interlocked.Exchange(ref _startedAt, _clock.GetTimestamp());
+        }
+    }
 
     internal void Succeed(FileItem file)
     {
@@ -265,6 +295,17 @@ public sealed class UploadQueue(
         }
     }
 
+    /// <summary>Takes one finished item (a failure read and dismissed) off the list.</summary>
+    public void Dismiss(UploadItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (item.IsFinished && _items.Remove(item))
+        {
+            item.Cancellation.Dispose();
+            Changed?.Invoke();
+        }
+    }
+
     public void ClearFinished()
     {
         foreach (var item in _items.Where(i => i.IsFinished).ToList())
@@ -290,15 +331,30 @@ public sealed class UploadQueue(
 
         if (file.Size > MaxUploadBytes)
         {
-            return $"Too large: {FileDisplay.Size(file.Size)}, the limit is {FileDisplay.Size(MaxUploadBytes)} per file.";
+            var (size, limit) = SizesApart(file.Size, MaxUploadBytes);
+            return $"Too large: {size}, the limit is {limit} per file.";
         }
 
         if (file.Size > remainingBytes)
         {
-            return $"Not enough space: needs {FileDisplay.Size(file.Size)}, {FileDisplay.Size(Math.Max(0, remainingBytes))} left.";
+            var (needs, left) = SizesApart(file.Size, Math.Max(0, remainingBytes));
+            return $"Not enough space: needs {needs}, {left} left.";
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Two sizes shown side by side that must not read the same when they differ ("needs 4.8 MB,
+    /// 4.8 MB left"): then both in exact bytes.
+    /// </summary>
+    internal static (string First, string Second) SizesApart(long first, long second)
+    {
+        var (a, b) = (FileDisplay.Size(first), FileDisplay.Size(second));
+        return a == b && first != second
+            ? (first.ToString("N0", System.Globalization.CultureInfo.CurrentCulture) + " bytes",
+               second.ToString("N0", System.Globalization.CultureInfo.CurrentCulture) + " bytes")
+            : (a, b);
     }
 
     private async Task PumpAsync(string ownerId)

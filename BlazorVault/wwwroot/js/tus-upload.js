@@ -8,9 +8,21 @@
 const uploads = new Map();
 let nextHandle = 1;
 
+// What the page asks when the circuit is gone (wwwroot/js/reconnect.js): the uploads that still run
+// here over HTTP and will finish without the server's circuit, so the page must not reload under
+// them; and those that finished, which the page need not remember as interrupted.
+const finished = [];
+globalThis.blazorVaultUploads = {
+    running: () => [...uploads.values()]
+        .filter(upload => !upload.paused && !upload.cancelled)
+        .map(upload => ({ name: upload.file.name, size: upload.file.size, sent: upload.sent })),
+    finished: () => [...finished],
+};
+
 // Progress crosses to .NET over the circuit: often enough to look live, rarely enough to cost nothing.
 const progressIntervalMs = 150;
-const maxRetries = 6;
+// About a minute of waiting in all (the waits grow to 10 s): long enough to outlast a server restart.
+const maxRetries = 10;
 
 export function start(input, index, options, dotnet) {
     const file = input?.files?.[index];
@@ -19,7 +31,7 @@ export function start(input, index, options, dotnet) {
     }
 
     const handle = nextHandle++;
-    const upload = { file, options, dotnet, url: null, fileId: null, request: null, running: false, paused: false, cancelled: false, lastReport: 0 };
+    const upload = { file, options, dotnet, url: null, fileId: null, request: null, running: false, paused: false, cancelled: false, lastReport: 0, sent: 0 };
     uploads.set(handle, upload);
     run(upload, handle);
     return handle;
@@ -135,6 +147,7 @@ function patch(upload, offset, end) {
 }
 
 function report(upload, offset, force) {
+    upload.sent = offset;
     const now = performance.now();
     if (force || now - upload.lastReport >= progressIntervalMs) {
         upload.lastReport = now;
@@ -176,8 +189,11 @@ async function locate(upload) {
 async function finish(upload, handle, offset, fileId) {
     localStorage.removeItem(storageKey(upload));
     uploads.delete(handle);
+    finished.push({ name: upload.file.name, size: upload.file.size });
     report(upload, offset, true);
-    await upload.dotnet.invokeMethodAsync('Completed', fileId);
+    // The circuit may be gone (a server restart): the file is stored all the same, and the page
+    // that loads next lists it.
+    await upload.dotnet.invokeMethodAsync('Completed', fileId).catch(() => { });
 }
 
 // At most one loop per upload: resume() starts one only when none is running.

@@ -14,8 +14,9 @@ public sealed class RestartUploadBrowserTests(BrowserFixture browser) : MidUploa
     {
         var (_, tus) = await StartSlowUploadAsync();
         await Page.EvaluateAsync("() => { window.beforeRestart = true; }");
-        // Slower still: the rest takes longer than the new server takes to reject the old circuit.
-        PatchBodies.BytesPerSecond = 2 * 1024 * 1024;
+        // Nearly still while the server stops (it may wait for its connections to close), so that most
+        // of the file is left to send to the new server.
+        PatchBodies.BytesPerSecond = 128 * 1024;
         var note = Page.GetByTestId("reconnect-uploads");
 
         await RestartAppAsync(async () =>
@@ -24,10 +25,15 @@ public sealed class RestartUploadBrowserTests(BrowserFixture browser) : MidUploa
             await Expect(note).ToContainTextAsync(Name);
         });
 
-        // The new server rejects the old circuit; the page says why it waits and does not reload yet.
+        // Slow: the rest takes longer than the new server takes to reject the old circuit. The page
+        // says why it waits and does not reload under the upload.
+        PatchBodies.BytesPerSecond = 1024 * 1024;
         await Expect(note).ToContainTextAsync("The server restarted. Your uploads go on", new() { Timeout = 20_000 });
+        await Expect(note).ToBeVisibleAsync();
         Assert.True(await Page.EvaluateAsync<bool>("() => window.beforeRestart === true"), "The page reloaded under the upload.");
         Assert.Empty(await StoredFilesAsync());
+        await SaveScreenshotAsync("restart-uploading");
+        PatchBodies.BytesPerSecond = null;
 
         await Page.WaitForFunctionAsync(
             "() => window.beforeRestart === undefined && document.body.hasAttribute('data-circuit-ready')",

@@ -151,13 +151,23 @@ function report(upload, offset, force) {
     const now = performance.now();
     if (force || now - upload.lastReport >= progressIntervalMs) {
         upload.lastReport = now;
-        upload.dotnet.invokeMethodAsync('Progress', offset).catch(() => { });
+        tell(upload, 'Progress', offset);
+    }
+}
+
+// A call to the circuit that cannot break the upload: with the circuit gone (a server restart) it
+// throws at once or fails later, and the upload goes on all the same.
+async function tell(upload, method, ...args) {
+    try {
+        await upload.dotnet.invokeMethodAsync(method, ...args);
+    } catch {
+        // The page that loads next lists the outcome.
     }
 }
 
 async function fail(upload, handle, message) {
     uploads.delete(handle);
-    await upload.dotnet.invokeMethodAsync('Failed', message).catch(() => { });
+    await tell(upload, 'Failed', message);
 }
 
 // Where the upload stands on the server: the offset to continue from, or null when it must be created.
@@ -193,7 +203,7 @@ async function finish(upload, handle, offset, fileId) {
     report(upload, offset, true);
     // The circuit may be gone (a server restart): the file is stored all the same, and the page
     // that loads next lists it.
-    await upload.dotnet.invokeMethodAsync('Completed', fileId).catch(() => { });
+    await tell(upload, 'Completed', fileId);
 }
 
 // At most one loop per upload: resume() starts one only when none is running.

@@ -1,9 +1,36 @@
 using BlazorVault.Components;
+using Bunit;
 
 namespace BlazorVault.Tests.Components;
 
-public sealed class ToastServiceTests
+public sealed class ToastServiceTests : BunitContext
 {
+    [Fact]
+    public void TheLine_ShowsTheNewestError_WhileThereIsOne_HoweverManySuccessesFollow()
+    {
+        var toasts = new ToastService(TimeProvider.System);
+        Services.AddSingleton(toasts);
+        var cut = Render<Toasts>();
+
+        toasts.ShowError("a.txt: the folder is gone.");
+        toasts.ShowError("b.txt: the folder is gone.");
+        toasts.ShowSuccess("Moved c.txt");
+
+        cut.WaitForAssertion(() =>
+        {
+            var shown = Assert.Single(cut.FindAll("[data-toast-kind]"));
+            Assert.Equal("Error", shown.GetAttribute("data-toast-kind"));
+            Assert.Contains("b.txt", shown.TextContent, StringComparison.Ordinal);
+            Assert.Contains("+1", shown.TextContent, StringComparison.Ordinal);
+        });
+
+        cut.Find("[data-toast-kind] button").Click();
+        cut.Find("[data-toast-kind] button").Click();
+
+        Assert.Equal("Success", cut.Find("[data-toast-kind]").GetAttribute("data-toast-kind"));
+        Assert.Contains("Moved c.txt", cut.Find("[role=status]").TextContent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Successes_HoweverMany_NeverPushAnErrorOut()
     {

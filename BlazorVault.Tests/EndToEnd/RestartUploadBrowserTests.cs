@@ -72,6 +72,9 @@ public sealed class RestartUploadBrowserTests(BrowserFixture browser) : MidUploa
         await Expect(rows.Filter(new() { HasText = Name }).GetByTestId("interrupted-progress")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@" of .* · [1-9]\d%$"));
         await Expect(rows.Filter(new() { HasText = "notes.txt" }).GetByTestId("interrupted-progress")).ToContainTextAsync("not started");
         await SaveScreenshotAsync("interrupted-desktop");
+        await Page.SetViewportSizeAsync(390, 844);
+        await SaveScreenshotAsync("interrupted-phone");
+        await Page.SetViewportSizeAsync(1280, 800);
 
         // Chosen again: the large one goes on where it stopped and leaves the list.
         await WaitForInteractiveUploadsAsync();

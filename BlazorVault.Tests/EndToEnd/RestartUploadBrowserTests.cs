@@ -119,6 +119,31 @@ public sealed class RestartUploadBrowserTests(BrowserFixture browser) : MidUploa
         await AssertStoredExactlyAsync(Name, Length);
     }
 
+    [Fact]
+    public async Task GoingToAnotherPageOfTheApp_WhileAnUploadRuns_AsksFirst_AndStayingKeepsItGoing()
+    {
+        var file = await WriteFileAsync(Name, Length);
+        await OpenDashboardForUploadsAsync();
+        PatchBodies.BytesPerSecond = SlowBytesPerSecond;
+        await ChooseFileAsync(file);
+        await Expect(Row).ToHaveAttributeAsync("data-upload-state", "Uploading");
+        var asked = new List<string>();
+        Page.Dialog += async (_, dialog) =>
+        {
+            asked.Add($"{dialog.Type}: {dialog.Message}");
+            await dialog.DismissAsync();
+        };
+
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Trash" }).ClickAsync();
+
+        await WaitUntilAsync(() => asked.Count > 0, "the page asked before it was left");
+        Assert.StartsWith("confirm: Uploads are still running", Assert.Single(asked), StringComparison.Ordinal);
+        PatchBodies.BytesPerSecond = null;
+        await Expect(Row).ToHaveAttributeAsync("data-upload-state", "Stored", new() { Timeout = 30_000 });
+        await Expect(Page).ToHaveURLAsync(UrlOf(""));
+        await AssertStoredExactlyAsync(Name, Length);
+    }
+
     /// <summary>For looking at the page: saved only when BLAZORVAULT_SCREENSHOTS names a folder.</summary>
     private async Task SaveScreenshotAsync(string name)
     {

@@ -27,6 +27,11 @@ public sealed class UploadZoneBrowserTests(BrowserFixture browser) : DashboardBr
             """);
         await Expect(overlay).ToBeVisibleAsync();
         await Expect(overlay).ToContainTextAsync("Drop to upload");
+        if (Environment.GetEnvironmentVariable("BLAZORVAULT_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, "drop-overlay.png") });
+        }
 
         await target.EvaluateAsync(
             "element => element.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: window.vaultDrag }))");

@@ -27,6 +27,9 @@ public sealed class UploadZoneBrowserTests(BrowserFixture browser) : DashboardBr
             """);
         await Expect(overlay).ToBeVisibleAsync();
         await Expect(overlay).ToContainTextAsync("Drop to upload");
+        // Held still over the page, the browser repeats dragover only every 350 ms or so: no flicker meanwhile.
+        await Task.Delay(400);
+        await Expect(overlay).ToBeVisibleAsync(new() { Timeout = 1 });
         if (Environment.GetEnvironmentVariable("BLAZORVAULT_SCREENSHOTS") is { Length: > 0 } folder)
         {
             Directory.CreateDirectory(folder);

@@ -29,8 +29,16 @@ export function init(zone) {
         event.preventDefault();
         event.dataTransfer.dropEffect = 'copy';
         setDragging(true);
-        // dragover repeats while the pointer stays; once it stops (left the window, Escape), hide.
-        hideTimer = setTimeout(() => setDragging(false), 250);
+        // dragover repeats while the pointer stays (every 350 ms at most, by the spec); once it stops
+        // (Escape, say), hide.
+        hideTimer = setTimeout(() => setDragging(false), 1000);
+    };
+    const onDragLeave = event => {
+        // Out of the window (the pointer at its edge or beyond): nothing more to drop here.
+        const outside = event.clientX <= 0 || event.clientY <= 0 || event.clientX >= innerWidth || event.clientY >= innerHeight;
+        if (outside && hasFiles(event)) {
+            setDragging(false);
+        }
     };
     const onDrop = event => {
         if (!zone.isConnected) {
@@ -76,10 +84,12 @@ export function init(zone) {
     // Capture: decide before a drop reaches the zone's input, which would otherwise take only plain files.
     document.addEventListener('dragover', onDragOver, true);
     document.addEventListener('drop', onDrop, true);
+    document.addEventListener('dragleave', onDragLeave, true);
     zone.addEventListener('keydown', onKeyDown);
     function stop() {
         document.removeEventListener('dragover', onDragOver, true);
         document.removeEventListener('drop', onDrop, true);
+        document.removeEventListener('dragleave', onDragLeave, true);
         setDragging(false);
     }
 

@@ -31,6 +31,8 @@ public sealed class RestartUploadBrowserTests(BrowserFixture browser) : MidUploa
         await Expect(note).ToContainTextAsync("The server restarted. Your uploads go on", new() { Timeout = 20_000 });
         await Expect(note).ToBeVisibleAsync();
         Assert.True(await Page.EvaluateAsync<bool>("() => window.beforeRestart === true"), "The page reloaded under the upload.");
+        // No "Something went wrong": the upload's calls to the lost circuit are no errors of the page.
+        await Expect(Page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
         Assert.Empty(await StoredFilesAsync());
         await SaveScreenshotAsync("restart-uploading");
         PatchBodies.BytesPerSecond = null;

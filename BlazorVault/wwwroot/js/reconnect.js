@@ -15,6 +15,8 @@ let rejected = false;
 
 modal.addEventListener("components-reconnect-state-changed", event => {
     const state = event.detail.state;
+    // The page's uploads (tus-upload.js) keep their news to themselves meanwhile.
+    globalThis.blazorVaultCircuitDown = state !== "hide";
     if (state === "show") {
         if (!modal.open) {
             modal.showModal();

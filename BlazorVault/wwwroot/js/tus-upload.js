@@ -156,8 +156,19 @@ function report(upload, offset, force) {
 }
 
 // A call to the circuit that cannot break the upload: with the circuit gone (a server restart) it
-// throws at once or fails later, and the upload goes on all the same.
+// throws at once or fails later, and the upload goes on all the same. While the reconnect dialog is up
+// (wwwroot/js/reconnect.js) no progress is sent and the outcome waits: Blazor reports a send on a
+// closed connection as an error of the page, with its red bar.
 async function tell(upload, method, ...args) {
+    while (globalThis.blazorVaultCircuitDown) {
+        if (method === 'Progress') {
+            return;
+        }
+
+        // The outcome waits for the circuit to come back (or for the reload that replaces it).
+        await new Promise(resolve => setTimeout(resolve, 500));
+    }
+
     try {
         await upload.dotnet.invokeMethodAsync(method, ...args);
     } catch {

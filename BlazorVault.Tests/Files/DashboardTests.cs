@@ -93,7 +93,40 @@ public sealed class DashboardTests : BunitContext, IAsyncLifetime
         var stored = Assert.Single(await _vault.ListAsync());
         Assert.Equal("small.txt", stored.Name);
         Assert.Single(_vault.BlobFiles());
-        Assert.Contains(cut.FindAll("[data-toast-kind=Error]"), t => t.TextContent.Contains("huge.iso", StringComparison.Ordinal));
+        // The panel tells: no toast per file, whether it worked or not.
+        Assert.Empty(cut.FindAll("[data-toast-kind]"));
+        Assert.Equal("1 uploaded, 1 failed", cut.Find("[data-testid=upload-summary]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void UploadPanel_WithManyFiles_SumsThemUp_FoldsTheStoredOnes_AndKeepsTheFailureUntilDismissed()
+    {
+        var cut = Render<Dashboard>();
+        var chosen = Enumerable.Range(1, 12).Select(i => InputFileContent.CreateFromBinary(new byte[100], $"photo-{i:00}.jpg"))
+            .Append(InputFileContent.CreateFromBinary(new byte[MaxUploadBytes + 1], "huge.iso"))
+            .ToArray();
+
+        cut.FindComponent<InputFile>().UploadFiles(chosen);
+
+        cut.WaitForAssertion(() => Assert.Equal("12 uploaded, 1 failed", cut.Find("[data-testid=upload-summary]").TextContent.Trim()), Wait);
+        // Only the failure is in view; the stored rows wait, folded, behind "Show 12 finished".
+        var shown = cut.FindAll("[data-testid=upload-panel-body] > ul:not([hidden]) > [data-testid=upload-row]");
+        Assert.Equal([nameof(UploadState.Failed)], shown.Select(r => r.GetAttribute("data-upload-state")));
+        Assert.Equal(12, cut.FindAll("#upload-finished[hidden] [data-testid=upload-row]").Count);
+        Assert.Equal("Show 12 finished", cut.Find("[data-testid=show-finished]").TextContent.Trim());
+
+        cut.Find("[data-testid=show-finished]").Click();
+        Assert.Empty(cut.FindAll("#upload-finished[hidden]"));
+
+        // Collapsing hides the rows but keeps the summary.
+        cut.Find("[data-testid=upload-panel-toggle]").Click();
+        Assert.True(cut.Find("[data-testid=upload-panel-body]").HasAttribute("hidden"));
+        Assert.Equal("false", cut.Find("[data-testid=upload-panel-toggle]").GetAttribute("aria-expanded"));
+        cut.Find("[data-testid=upload-panel-toggle]").Click();
+
+        cut.Find("[data-testid=upload-dismiss]").Click();
+        Assert.Equal("12 uploaded", cut.Find("[data-testid=upload-summary]").TextContent.Trim());
+        Assert.DoesNotContain(cut.FindAll("[data-testid=upload-row]"), r => r.GetAttribute("data-upload-state") == nameof(UploadState.Failed));
     }
 
     [Fact]
@@ -115,6 +148,23 @@ public sealed class DashboardTests : BunitContext, IAsyncLifetime
         var names = (await _vault.ListAsync()).Select(f => f.Name).ToList();
         Assert.Contains("fits.bin", names);
         Assert.DoesNotContain("too-much.bin", names);
+    }
+
+    [Fact]
+    public async Task Upload_WhenTheQuotaIsShortByLessThanTheShownPrecision_SaysBothSizesInBytes()
+    {
+        // 2,100 bytes left and a file of 2,150: both read "2.1 KB" rounded.
+        await FillAsync(QuotaBytes - 2100);
+        var cut = Render<Dashboard>();
+
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(new byte[2150], "close.bin"));
+
+        cut.WaitForAssertion(() =>
+        {
+            var error = cut.Find("[data-testid=upload-row] [data-testid=upload-error]").TextContent;
+            var culture = System.Globalization.CultureInfo.CurrentCulture;
+            Assert.Contains($"needs {2150.ToString("N0", culture)} bytes, {2100.ToString("N0", culture)} bytes left", error, StringComparison.Ordinal);
+        }, Wait);
     }
 
     [Fact]

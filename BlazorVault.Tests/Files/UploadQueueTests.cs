@@ -2,6 +2,7 @@ using BlazorVault.Files;
 using BlazorVault.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BlazorVault.Tests.Files;
 
@@ -94,6 +95,62 @@ public sealed class UploadQueueTests : BunitContext, IAsyncLifetime
     }
 
     /// <summary>A browser file that hands out its first bytes at once and the rest after <see cref="Release"/>.</summary>
+    [Fact]
+    public void Speed_OfAResumedHttpUpload_CountsOnlyTheBytesSentInThisSession()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var item = new UploadItem(new GatedFile("big.bin", 200_000_000), clock);
+        item.Start();
+        item.UseHttp();
+
+        // The first report is where the server already stood: 100 MB from before the reload.
+        clock.Advance(TimeSpan.FromMilliseconds(300));
+        item.ReportBytes(100_000_000);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        item.ReportBytes(104_000_000);
+
+        Assert.Equal(2_000_000, item.BytesPerSecond!.Value, 1);
+    }
+
+    [Fact]
+    public void Speed_AfterAPause_LeavesOutTheTimeSpentPaused()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var item = new UploadItem(new GatedFile("big.bin", 200_000_000), clock);
+        item.Start();
+        item.UseHttp();
+        item.ReportBytes(0);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        item.ReportBytes(10_000_000);
+        item.SetPaused(true);
+        clock.Advance(TimeSpan.FromMinutes(5));
+
+        item.SetPaused(false);
+        item.ReportBytes(10_000_000);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        item.ReportBytes(15_000_000);
+
+        Assert.Equal(5_000_000, item.BytesPerSecond!.Value, 1);
+    }
+
+    [Theory]
+    [InlineData(5_000_000, 4_990_000)]
+    [InlineData(2150, 2100)]
+    public void SizesApart_WhenTwoSizesWouldReadTheSame_ShowsExactBytes(long needs, long left)
+    {
+        var (first, second) = UploadQueue.SizesApart(needs, left);
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(needs.ToString("N0", System.Globalization.CultureInfo.CurrentCulture) + " bytes", first);
+        Assert.Equal(left.ToString("N0", System.Globalization.CultureInfo.CurrentCulture) + " bytes", second);
+    }
+
+    [Fact]
+    public void SizesApart_WhenTheyReadDifferently_KeepsTheShortForm()
+    {
+        Assert.Equal((FileDisplay.Size(5_000_000), FileDisplay.Size(1_000)), UploadQueue.SizesApart(5_000_000, 1_000));
+    }
+
     private sealed class GatedFile(string name, int size) : IBrowserFile
     {
         private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -19,8 +19,9 @@ public sealed class ToastService(TimeProvider clock)
     // Errors stay longer: they usually need reading, successes only need noticing.
     public static readonly TimeSpan ErrorLifetime = TimeSpan.FromSeconds(8);
 
-    // A batch of a hundred uploads must not bury the screen in toasts.
-    private const int MaxVisible = 4;
+    // Few at a time, and counted per kind: a run of successes must never push an error out unread.
+    private const int MaxSuccesses = 2;
+    private const int MaxErrors = 4;
 
     private readonly Lock _gate = new();
     private readonly List<Toast> _toasts = [];
@@ -49,9 +50,10 @@ public sealed class ToastService(TimeProvider clock)
         lock (_gate)
         {
             _toasts.Add(toast);
-            if (_toasts.Count > MaxVisible)
+            var limit = kind == ToastKind.Error ? MaxErrors : MaxSuccesses;
+            if (_toasts.Count(t => t.Kind == kind) > limit)
             {
-                _toasts.RemoveAt(0);
+                _toasts.Remove(_toasts.First(t => t.Kind == kind));
             }
         }
 

@@ -5,123 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorVault.Files;
 
-public enum UploadState
-{
-    Waiting,
-    Uploading,
-    Paused,
-    Stored,
-    Failed,
-    Cancelled,
-}
-
-/// <summary>One chosen file on its way into the vault, as the upload list shows it.</summary>
-public sealed class UploadItem
-{
-    private readonly TimeProvider _clock;
-    private long _bytesDone;
-    private long _startedAt;
-
-    internal UploadItem(IBrowserFile file, TimeProvider clock, ElementReference? input = null, int index = 0, Placement? placement = null)
-    {
-        File = file;
-        Input = input;
-        InputIndex = index;
-        _clock = clock;
-        Placement = placement ?? Placement.Root;
-        var name = FileNames.Sanitize(file.Name) ?? file.Name;
-        // A folder upload's files show with the folders they go into.
-        Name = string.IsNullOrEmpty(Placement.RelativePath) ? name : Placement.RelativePath + "/" + name;
-    }
-
-    public Guid Id { get; } = Guid.NewGuid();
-
-    public string Name { get; }
-
-    public long Size => File.Size;
-
-    public UploadState State { get; private set; }
-
-    public string? Error { get; private set; }
-
-    public FileItem? Stored { get; private set; }
-
-    public long BytesDone => Interlocked.Read(ref _bytesDone);
-
-    public double Percent => Size == 0
-        ? (State == UploadState.Stored ? 100 : 0)
-        : Math.Min(100, BytesDone * 100.0 / Size);
-
-    /// <summary>Average since the transfer began; null until there is enough to measure.</summary>
-    public double? BytesPerSecond
-    {
-        get
-        {
-            if (_startedAt == 0)
-            {
-                return null;
-            }
-
-            var seconds = _clock.GetElapsedTime(_startedAt).TotalSeconds;
-            return seconds < 0.2 ? null : BytesDone / seconds;
-        }
-    }
-
-    public bool IsFinished => State is UploadState.Stored or UploadState.Failed or UploadState.Cancelled;
-
-    /// <summary>True when the bytes go over HTTP (tus), which can pause and resume.</summary>
-    public bool ViaHttp { get; private set; }
-
-    public bool CanPause => ViaHttp && HttpHandle is not null && State is UploadState.Uploading;
-
-    public bool CanResume => ViaHttp && HttpHandle is not null && State is UploadState.Paused;
-
-    internal IBrowserFile File { get; }
-
-    /// <summary>Where the file goes: the folder, the folders below it to find or make, and the name rule.</summary>
-    public Placement Placement { get; }
-
-    /// <summary>The InputFile element the file was chosen in and its place in that input's list (for the HTTP path).</summary>
-    internal ElementReference? Input { get; }
-
-    internal int InputIndex { get; }
-
-    internal int? HttpHandle { get; set; }
-
-    internal CancellationTokenSource Cancellation { get; } = new();
-
-    internal void Start()
-    {
-        State = UploadState.Uploading;
-        _startedAt = _clock.GetTimestamp();
-    }
-
-    internal void UseHttp() => ViaHttp = true;
-
-    internal void SetPaused(bool paused) => State = paused ? UploadState.Paused : UploadState.Uploading;
-
-    internal void ReportBytes(long bytes) => Interlocked.Exchange(ref _bytesDone, bytes);
-
-    internal void Succeed(FileItem file)
-    {
-        Stored = file;
-        ReportBytes(file.Size);
-        State = UploadState.Stored;
-    }
-
-    internal void Fail(string error)
-    {
-        State = UploadState.Failed;
-        Error = error;
-    }
-
-    internal void MarkCancelled()
-    {
-        State = UploadState.Cancelled;
-        Error = "Cancelled.";
-    }
-}
-
 /// <summary>
 /// Uploads the files chosen in one circuit strictly one after another, because InputFile cannot read
 /// two files at once over one circuit ("Concurrent reads or writes are not supported"). Each file
@@ -265,6 +148,17 @@ public sealed class UploadQueue(
         }
     }
 
+    /// <summary>Takes one finished item (a failure read and dismissed) off the list.</summary>
+    public void Dismiss(UploadItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (item.IsFinished && _items.Remove(item))
+        {
+            item.Cancellation.Dispose();
+            Changed?.Invoke();
+        }
+    }
+
     public void ClearFinished()
     {
         foreach (var item in _items.Where(i => i.IsFinished).ToList())
@@ -290,15 +184,30 @@ public sealed class UploadQueue(
 
         if (file.Size > MaxUploadBytes)
         {
-            return $"Too large: {FileDisplay.Size(file.Size)}, the limit is {FileDisplay.Size(MaxUploadBytes)} per file.";
+            var (size, limit) = SizesApart(file.Size, MaxUploadBytes);
+            return $"Too large: {size}, the limit is {limit} per file.";
         }
 
         if (file.Size > remainingBytes)
         {
-            return $"Not enough space: needs {FileDisplay.Size(file.Size)}, {FileDisplay.Size(Math.Max(0, remainingBytes))} left.";
+            var (needs, left) = SizesApart(file.Size, Math.Max(0, remainingBytes));
+            return $"Not enough space: needs {needs}, {left} left.";
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Two sizes shown side by side that must not read the same when they differ ("needs 4.8 MB,
+    /// 4.8 MB left"): then both in exact bytes.
+    /// </summary>
+    internal static (string First, string Second) SizesApart(long first, long second)
+    {
+        var (a, b) = (FileDisplay.Size(first), FileDisplay.Size(second));
+        return a == b && first != second
+            ? (first.ToString("N0", System.Globalization.CultureInfo.CurrentCulture) + " bytes",
+               second.ToString("N0", System.Globalization.CultureInfo.CurrentCulture) + " bytes")
+            : (a, b);
     }
 
     private async Task PumpAsync(string ownerId)

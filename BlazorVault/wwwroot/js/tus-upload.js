@@ -8,9 +8,21 @@
 const uploads = new Map();
 let nextHandle = 1;
 
+// What the page asks when the circuit is gone (wwwroot/js/reconnect.js): the uploads that still run
+// here over HTTP and will finish without the server's circuit, so the page must not reload under
+// them; and those that finished, which the page need not remember as interrupted.
+const finished = [];
+globalThis.blazorVaultUploads = {
+    running: () => [...uploads.values()]
+        .filter(upload => !upload.paused && !upload.cancelled)
+        .map(upload => ({ name: upload.file.name, size: upload.file.size, sent: upload.sent })),
+    finished: () => [...finished],
+};
+
 // Progress crosses to .NET over the circuit: often enough to look live, rarely enough to cost nothing.
 const progressIntervalMs = 150;
-const maxRetries = 6;
+// About a minute of waiting in all (the waits grow to 10 s): long enough to outlast a server restart.
+const maxRetries = 10;
 
 export function start(input, index, options, dotnet) {
     const file = input?.files?.[index];
@@ -19,7 +31,7 @@ export function start(input, index, options, dotnet) {
     }
 
     const handle = nextHandle++;
-    const upload = { file, options, dotnet, url: null, fileId: null, request: null, running: false, paused: false, cancelled: false, lastReport: 0 };
+    const upload = { file, options, dotnet, url: null, fileId: null, request: null, running: false, paused: false, cancelled: false, lastReport: 0, sent: 0 };
     uploads.set(handle, upload);
     run(upload, handle);
     return handle;
@@ -135,16 +147,38 @@ function patch(upload, offset, end) {
 }
 
 function report(upload, offset, force) {
+    upload.sent = offset;
     const now = performance.now();
     if (force || now - upload.lastReport >= progressIntervalMs) {
         upload.lastReport = now;
-        upload.dotnet.invokeMethodAsync('Progress', offset).catch(() => { });
+        tell(upload, 'Progress', offset);
+    }
+}
+
+// A call to the circuit that cannot break the upload: with the circuit gone (a server restart) it
+// throws at once or fails later, and the upload goes on all the same. While the reconnect dialog is up
+// (wwwroot/js/reconnect.js) no progress is sent and the outcome waits: Blazor reports a send on a
+// closed connection as an error of the page, with its red bar.
+async function tell(upload, method, ...args) {
+    while (globalThis.blazorVaultCircuitDown) {
+        if (method === 'Progress') {
+            return;
+        }
+
+        // The outcome waits for the circuit to come back (or for the reload that replaces it).
+        await new Promise(resolve => setTimeout(resolve, 500));
+    }
+
+    try {
+        await upload.dotnet.invokeMethodAsync(method, ...args);
+    } catch {
+        // The page that loads next lists the outcome.
     }
 }
 
 async function fail(upload, handle, message) {
     uploads.delete(handle);
-    await upload.dotnet.invokeMethodAsync('Failed', message).catch(() => { });
+    await tell(upload, 'Failed', message);
 }
 
 // Where the upload stands on the server: the offset to continue from, or null when it must be created.
@@ -176,8 +210,11 @@ async function locate(upload) {
 async function finish(upload, handle, offset, fileId) {
     localStorage.removeItem(storageKey(upload));
     uploads.delete(handle);
+    finished.push({ name: upload.file.name, size: upload.file.size });
     report(upload, offset, true);
-    await upload.dotnet.invokeMethodAsync('Completed', fileId);
+    // The circuit may be gone (a server restart): the file is stored all the same, and the page
+    // that loads next lists it.
+    await tell(upload, 'Completed', fileId);
 }
 
 // At most one loop per upload: resume() starts one only when none is running.

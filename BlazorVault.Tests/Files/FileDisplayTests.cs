@@ -7,16 +7,30 @@ public sealed class FileDisplayTests
 {
     [Theory]
     [InlineData(0, "0 B")]
-    [InlineData(1023, "1023 B")]
-    [InlineData(1024, "1.0 KB")]
-    [InlineData(1536, "1.5 KB")]
-    [InlineData(10 * 1024 * 1024, "10.0 MB")]
-    [InlineData(5L * 1024 * 1024 * 1024, "5.0 GB")]
-    public void Size_ReadsAsBinaryUnitsWithOneDecimal(long bytes, string expected)
+    [InlineData(999, "999 B")]
+    [InlineData(1000, "1.0 kB")]
+    [InlineData(1024, "1.0 kB")]
+    [InlineData(1500, "1.5 kB")]
+    [InlineData(999_949, "999.9 kB")]
+    // Rounds up into the next unit rather than reading "1000.0 kB".
+    [InlineData(999_950, "1.0 MB")]
+    [InlineData(20_000_000, "20.0 MB")]
+    [InlineData(10 * 1024 * 1024, "10.5 MB")]
+    [InlineData(5_000_000_000, "5.0 GB")]
+    public void Size_CountsInDecimalUnitsAsTheirLabelsSay(long bytes, string expected)
     {
         using var culture = new CultureScope(CultureInfo.InvariantCulture);
 
         Assert.Equal(expected, FileDisplay.Size(bytes));
+    }
+
+    [Fact]
+    public void SizeAndSpeed_UseTheViewersDecimalSeparator_AndTheSameUnits()
+    {
+        using var culture = new CultureScope(CultureInfo.GetCultureInfo("de-DE"));
+
+        Assert.Equal("19,5 MB", FileDisplay.Size(19_500_000));
+        Assert.Equal("12,5 MB/s", FileDisplay.Speed(12_500_000));
     }
 
     [Theory]

@@ -27,6 +27,7 @@ if (await app.TryRunCheckCommandAsync(args))
 }
 
 app.UseSecurityHeaders();
+app.UseViewerCulture();
 app.UseVaultErrorAnswers();
 // Routing after the error answers, so that a re-executed request finds its page.
 app.UseRoutingWithHead();

@@ -164,7 +164,7 @@ public sealed class DashboardTests : BunitContext, IAsyncLifetime
     {
         var cut = Render<Dashboard>();
 
-        cut.WaitForAssertion(() => Assert.Contains("Drop files here or choose some to upload",
+        cut.WaitForAssertion(() => Assert.Contains("Choose files above to upload them",
             cut.Find("[data-testid=empty-state]").TextContent, StringComparison.Ordinal), Wait);
         Assert.Empty(cut.FindAll("[data-testid=no-match]"));
         Assert.Empty(FileNames(cut));

@@ -65,7 +65,22 @@ public sealed class FileDisplayTests
         Assert.Equal("Today, 09:30", FileDisplay.Date(now.AddHours(-4.5), now, zone));
         // 23:30 UTC on the 8th is already the 9th, 01:30, two hours east.
         Assert.Equal("Yesterday, 01:30", FileDisplay.Date(new DateTimeOffset(2026, 3, 8, 23, 30, 0, TimeSpan.Zero), now, zone));
-        Assert.Equal("1 Mar 2026, 08:00", FileDisplay.Date(new DateTimeOffset(2026, 3, 1, 6, 0, 0, TimeSpan.Zero), now, zone));
+        Assert.Equal("03/01/2026, 08:00", FileDisplay.Date(new DateTimeOffset(2026, 3, 1, 6, 0, 0, TimeSpan.Zero), now, zone));
+    }
+
+    [Theory]
+    [InlineData("en-US", "Today, 9:30 AM", "3/1/2026, 8:00 AM")]
+    [InlineData("de-DE", "Today, 09:30", "01.03.2026, 08:00")]
+    [InlineData("en-GB", "Today, 09:30", "01/03/2026, 08:00")]
+    public void Date_WritesTheTimeAndDateAsTheViewersCultureDoes(string name, string today, string earlier)
+    {
+        using var culture = new CultureScope(CultureInfo.GetCultureInfo(name));
+        var now = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+        var zone = TimeZoneInfo.CreateCustomTimeZone("UTC+2", TimeSpan.FromHours(2), "UTC+2", "UTC+2");
+
+        // ICU puts a narrow no-break space before AM and PM.
+        Assert.Equal(today, FileDisplay.Date(now.AddHours(-4.5), now, zone).Replace('\u202F', ' '));
+        Assert.Equal(earlier, FileDisplay.Date(new DateTimeOffset(2026, 3, 1, 6, 0, 0, TimeSpan.Zero), now, zone).Replace('\u202F', ' '));
     }
 
     // The thread's culture must not leak into the next test run on it.

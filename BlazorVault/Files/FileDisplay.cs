@@ -99,7 +99,10 @@ public static class FileDisplay
         _ => kind.ToString(),
     };
 
-    /// <summary>"Today, 14:05", "Yesterday, 09:12", or "3 Mar 2026, 18:40", in the viewer's time zone.</summary>
+    /// <summary>
+    /// "Today, 14:05", "Yesterday, 9:12 AM", or "03.03.2026, 18:40": in the viewer's time zone, with the date and
+    /// time as the viewer's culture writes them.
+    /// </summary>
     public static string Date(DateTimeOffset at, DateTimeOffset now, TimeZoneInfo zone)
     {
         var local = TimeZoneInfo.ConvertTime(at, zone);
@@ -116,6 +119,6 @@ public static class FileDisplay
             return "Yesterday, " + time;
         }
 
-        return local.ToString("d MMM yyyy", culture) + ", " + time;
+        return local.ToString("d", culture) + ", " + time;
     }
 }

@@ -15,7 +15,12 @@ const focusableSelector = 'a[href], button:not([disabled]), input:not([disabled]
 // back to can disappear a moment later, when the list reloads after a delete).
 const rescueMilliseconds = 10_000;
 
+// Left alone when the rest of the page goes inert: live regions (toasts still announce), Blazor's own reconnect
+// dialog and error bar, and what never shows.
+const keepLive = 'dialog, [aria-live], [role="status"], [role="alert"], #blazor-error-ui, script, style, template';
+
 const shown = [];
+let inerted = [];
 let lastOutside = null;
 let rescue = null;
 
@@ -103,11 +108,37 @@ function giveBack(plan) {
     rescue = plan && target ? { plan, target, until: performance.now() + rescueMilliseconds } : null;
 }
 
+// While a dialog is open everything beside it (each ancestor's other children) is inert: out of reach of Tab,
+// clicks and assistive technology, as aria-modal promises but does not do.
+function inertAround(dialog) {
+    releaseInert();
+    for (let node = dialog; node && node !== document.body; node = node.parentElement) {
+        for (const sibling of node.parentElement?.children ?? []) {
+            if (sibling !== node && !sibling.inert && !sibling.classList.contains('modal-backdrop')
+                && !sibling.matches(keepLive) && !sibling.querySelector(keepLive)) {
+                sibling.inert = true;
+                inerted.push(sibling);
+            }
+        }
+    }
+}
+
+function releaseInert() {
+    for (const element of inerted) {
+        element.inert = false;
+    }
+
+    inerted = [];
+}
+
 function onMutations() {
     for (let i = shown.length - 1; i >= 0; i--) {
         if (!shown[i].dialog.isConnected) {
             const [closed] = shown.splice(i, 1);
-            if (isLost() && shown.length === 0) {
+            releaseInert();
+            if (shown.length > 0) {
+                inertAround(shown.at(-1).dialog);
+            } else if (isLost()) {
                 giveBack(closed.plan);
             }
         }
@@ -117,6 +148,7 @@ function onMutations() {
         if (!shown.some(s => s.dialog === dialog)) {
             shown.push({ dialog, plan: planFor(lastOutside) });
             rescue = null;
+            inertAround(dialog);
             if (!dialog.contains(document.activeElement)) {
                 initialFocus(dialog).focus();
             }

@@ -22,6 +22,17 @@ function open(toggle, which) {
     menu.hidden = false;
     toggle.setAttribute('aria-expanded', 'true');
     openToggle = toggle;
+    // Near the bottom of the screen it opens upwards where there is room; else the page scrolls to show it.
+    menu.classList.remove('row-menu-up');
+    const below = menu.getBoundingClientRect();
+    if (below.bottom > window.innerHeight) {
+        if (toggle.getBoundingClientRect().top - below.height > 0) {
+            menu.classList.add('row-menu-up');
+        } else {
+            menu.scrollIntoView({ block: 'nearest' });
+        }
+    }
+
     const items = itemsOf(menu);
     (which === 'last' ? items.at(-1) : items[0])?.focus();
 }

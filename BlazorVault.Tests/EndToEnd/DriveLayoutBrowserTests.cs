@@ -90,6 +90,8 @@ public sealed class DriveLayoutBrowserTests(BrowserFixture browser) : DashboardB
         await Expect(Page.GetByTestId("confirm-dialog")).ToBeVisibleAsync();
         await Page.GetByTestId("confirm-ok").ClickAsync();
         await Expect(Row("notes.txt")).Not.ToBeAttachedAsync();
+        // Its row went: the focus is on the next row's menu button, not lost to the page.
+        await Expect(Row(UnbrokenName).GetByTestId("row-menu")).ToBeFocusedAsync();
         Assert.DoesNotContain(await StoredFilesAsync(), f => f.Name == "notes.txt");
     }
 

@@ -30,6 +30,7 @@ if (await app.TryRunCheckCommandAsync(args))
 // First: everything after it (rate limits, logs, share links) sees the client and host the proxy saw.
 app.UseVaultForwardedHeaders();
 app.UseSecurityHeaders();
+app.UseViewerCulture();
 app.UseVaultErrorAnswers();
 // Routing after the error answers, so that a re-executed request finds its page.
 app.UseRoutingWithHead();

@@ -40,6 +40,9 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     {
     }
 
+    /// <summary>What every browser context of the test starts with (a locale, a time zone); the base URL is set here.</summary>
+    protected virtual BrowserNewContextOptions? ContextOptions => null;
+
     /// <summary>The absolute URL of a path on this test's app, as the browser's address bar shows it.</summary>
     protected string UrlOf(string relative) => new Uri(App.BaseAddress, relative).AbsoluteUri;
 
@@ -59,7 +62,9 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     /// </summary>
     protected async Task<IBrowserContext> NewContextAsync()
     {
-        var context = await (await browser.GetBrowserAsync()).NewContextAsync(new() { BaseURL = App.BaseAddress.AbsoluteUri });
+        var options = ContextOptions ?? new BrowserNewContextOptions();
+        options.BaseURL = App.BaseAddress.AbsoluteUri;
+        var context = await (await browser.GetBrowserAsync()).NewContextAsync(options);
         _contexts.Add(context);
         var label = _contexts.Count == 1 ? "" : $"[context {_contexts.Count}] ";
         context.SetDefaultTimeout(15_000);

@@ -62,7 +62,7 @@ public sealed class DashboardTests : BunitContext, IAsyncLifetime
         {
             var row = Assert.Single(cut.FindAll("[data-testid=interrupted-row]"));
             Assert.Contains("holiday.mov", row.TextContent, StringComparison.Ordinal);
-            Assert.Contains("of 2.9 KB", cut.Find("[data-testid=interrupted-progress]").TextContent, StringComparison.Ordinal);
+            Assert.Contains("of 3.0 kB", cut.Find("[data-testid=interrupted-progress]").TextContent, StringComparison.Ordinal);
         }, Wait);
         cut.Find("[data-testid=interrupted-row] button").Click();
 
@@ -214,7 +214,7 @@ public sealed class DashboardTests : BunitContext, IAsyncLifetime
     {
         var cut = Render<Dashboard>();
 
-        cut.WaitForAssertion(() => Assert.Contains("Drop files here or choose some to upload",
+        cut.WaitForAssertion(() => Assert.Contains("Choose files above to upload them",
             cut.Find("[data-testid=empty-state]").TextContent, StringComparison.Ordinal), Wait);
         Assert.Empty(cut.FindAll("[data-testid=no-match]"));
         Assert.Empty(FileNames(cut));

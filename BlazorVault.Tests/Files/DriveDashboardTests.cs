@@ -66,6 +66,36 @@ public sealed class DriveDashboardTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task AShortList_RendersOnlyItsRows_WithNamedHeaders_AndEachRowsActionsAlsoInItsMenu()
+    {
+        await _vault.SeedAsync("notes.txt", [1]);
+        await FolderAsync(null, "Photos");
+
+        var cut = Render<Dashboard>();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, Entries(cut)), Wait);
+        // No padding rows: QuickGrid fills a page with empty ones when it is given the pagination.
+        Assert.Equal(2, cut.FindAll("table tbody tr").Count);
+        Assert.Empty(cut.FindAll("[data-testid=pager]"));
+        // No empty column headers, and one heading for the page.
+        Assert.All(cut.FindAll("table thead th"), th => Assert.NotEmpty(th.TextContent.Trim()));
+        Assert.Equal("Your files", Assert.Single(cut.FindAll("h1, h2")).TextContent);
+        Assert.Equal("Contents of My files", cut.Find("table").GetAttribute("aria-label"));
+
+        var fileRow = cut.FindAll("table tbody tr").Single(r => r.TextContent.Contains("notes.txt", StringComparison.Ordinal));
+        var toggle = fileRow.QuerySelector("[data-testid=row-menu]")!;
+        Assert.Equal("Actions for notes.txt", toggle.GetAttribute("aria-label"));
+        Assert.Equal("menu", toggle.GetAttribute("aria-haspopup"));
+        var menu = cut.Find($"#{toggle.GetAttribute("aria-controls")}");
+        Assert.Equal("menu", menu.GetAttribute("role"));
+        Assert.Equal(["Download", "Share", "Versions", "Rename", "Move", "Delete"], menu.QuerySelectorAll("[role=menuitem]").Select(i => i.TextContent));
+
+        fileRow.QuerySelector("[data-testid=menu-delete]")!.Click();
+
+        Assert.Equal("notes.txt", cut.Find("[data-testid=confirm-dialog] [data-testid=confirm-file-name]").TextContent);
+    }
+
+    [Fact]
     public async Task UnknownFolder_InTheUrl_SaysSoInsteadOfShowingTheRoot()
     {
         await _vault.SeedAsync("top.txt", [1]);

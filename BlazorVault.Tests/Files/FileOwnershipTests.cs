@@ -69,7 +69,7 @@ public abstract partial class FileOwnershipTests(SharedVaultApp shared)
 
         var page = await alice.Browser.GetStringAsync($"delete/{item.Id}");
         Assert.Contains("to &lt;delete&gt;.txt", page, StringComparison.Ordinal);
-        Assert.Contains("2 KB", page, StringComparison.Ordinal);
+        Assert.Contains("2.0 kB (2,048 bytes)", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await alice.Api.GetAsync($"api/files/{item.Id}")).StatusCode);
 
         using var confirmed = await alice.Browser.PostFormAsync($"delete/{item.Id}", "delete-file", new Dictionary<string, string>());

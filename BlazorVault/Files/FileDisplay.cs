@@ -16,7 +16,7 @@ public enum FileKind
 /// <summary>How files look in the dashboard: sizes, kinds and dates as people read them.</summary>
 public static class FileDisplay
 {
-    private static readonly string[] Units = ["B", "KB", "MB", "GB", "TB", "PB"];
+    private static readonly string[] Units = ["B", "kB", "MB", "GB", "TB", "PB"];
 
     private static readonly HashSet<string> ArchiveTypes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -32,27 +32,32 @@ public static class FileDisplay
         "application/yaml", "application/x-yaml", "application/toml", "application/sql",
     };
 
-    /// <summary>Binary units (1 KB = 1024 B) with one decimal above bytes: "512 B", "1.5 MB".</summary>
+    /// <summary>
+    /// Decimal units, as the operating systems' file managers count (1 kB = 1000 B, 1 MB = 1000 kB), with
+    /// one decimal above bytes: "512 B", "1.5 kB", 20,000,000 bytes "20.0 MB". In the viewer's culture.
+    /// </summary>
     public static string Size(long bytes)
     {
-        if (bytes < 1024)
+        if (bytes < 1000)
         {
             return string.Create(CultureInfo.CurrentCulture, $"{bytes} B");
         }
 
         double value = bytes;
         var unit = 0;
-        while (value >= 1024 && unit < Units.Length - 1)
+        // Rounded to one decimal, 999,950 B would read "1000.0 kB": then it is the next unit's "1.0 MB".
+        while (Math.Round(value, 1) >= 1000 && unit < Units.Length - 1)
         {
-            value /= 1024;
+            value /= 1000;
             unit++;
         }
 
         return string.Create(CultureInfo.CurrentCulture, $"{value:0.0} {Units[unit]}");
     }
 
+    /// <summary>A transfer rate in the same decimal units: "12.5 MB/s".</summary>
     public static string Speed(double bytesPerSecond) =>
-        string.Create(CultureInfo.CurrentCulture, $"{bytesPerSecond / (1024 * 1024):0.0} MB/s");
+        string.Create(CultureInfo.CurrentCulture, $"{bytesPerSecond / 1_000_000:0.0} MB/s");
 
     /// <summary>A percentage for CSS and ARIA attributes, which always want a dot as decimal separator.</summary>
     public static string CssPercent(double percent) =>
@@ -94,7 +99,10 @@ public static class FileDisplay
         _ => kind.ToString(),
     };
 
-    /// <summary>"Today, 14:05", "Yesterday, 09:12", or "3 Mar 2026, 18:40", in the viewer's time zone.</summary>
+    /// <summary>
+    /// "Today, 14:05", "Yesterday, 9:12 AM", or "03.03.2026, 18:40": in the viewer's time zone, with the date and
+    /// time as the viewer's culture writes them.
+    /// </summary>
     public static string Date(DateTimeOffset at, DateTimeOffset now, TimeZoneInfo zone)
     {
         var local = TimeZoneInfo.ConvertTime(at, zone);
@@ -111,6 +119,6 @@ public static class FileDisplay
             return "Yesterday, " + time;
         }
 
-        return local.ToString("d MMM yyyy", culture) + ", " + time;
+        return local.ToString("d", culture) + ", " + time;
     }
 }

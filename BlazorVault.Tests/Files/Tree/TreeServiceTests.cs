@@ -409,6 +409,27 @@ public abstract class TreeServiceTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Equal([("straßenbahn.pdf", "/")], hits.Files.Select(f => (f.Name, f.Path)));
     }
 
+    [Theory]
+    [InlineData("äpfel")]
+    [InlineData("ÄPFEL")]
+    // Decomposed: "A" and a combining diaeresis, as some keyboards and macOS file names send it.
+    [InlineData("A\u0308pfel")]
+    public async Task Search_IgnoresCaseBeyondAscii_InTheDriveAndTheApiList(string term)
+    {
+        var folder = await FolderAsync(null, "Обст");
+        await UploadAsync("Äpfel.txt", [1], folder.Id);
+        await UploadAsync("äPFELMUS.txt", [2]);
+        await UploadAsync("Apfel.txt", [3]);
+
+        var hits = await Tree.ListAsync(_alice, null, new FileQuery(Search: term, SortBy: FileSortColumn.Name, Descending: false), Cancel);
+        var listed = await Files.ListAsync(_alice, new FileQuery(Search: term, SortBy: FileSortColumn.Name, Descending: false), Cancel);
+
+        Assert.Equal(["Äpfel.txt", "äPFELMUS.txt"], hits!.Files.Select(f => f.Name));
+        Assert.Equal(["Äpfel.txt", "äPFELMUS.txt"], listed.Items.Select(f => f.Name));
+        // Other cased scripts too: Cyrillic upper case found by lower case.
+        Assert.Equal(["Обст"], (await Tree.ListAsync(_alice, null, new FileQuery(Search: "обст"), Cancel))!.Folders.Select(f => f.Name));
+    }
+
     [Fact]
     public async Task AFolderUpload_MakesItsPath_AndReusesFoldersThatExist()
     {

@@ -70,7 +70,7 @@ public sealed partial class ShareBrowserTests(BrowserFixture browser) : Dashboar
             }
             """);
         await dialog.GetByTestId("share-copy").ClickAsync();
-        await Expect(Page.GetByTestId("toasts")).ToContainTextAsync("Link copied");
+        await Expect(dialog.GetByTestId("toasts")).ToContainTextAsync("Link copied");
         Assert.Equal(url, await Page.EvaluateAsync<string>("() => window.copiedText"));
 
         // Someone else's browser: no cookies, never signed in.
@@ -80,7 +80,7 @@ public sealed partial class ShareBrowserTests(BrowserFixture browser) : Dashboar
         Assert.Equal(200, opened?.Status);
         await Expect(stranger.GetByTestId("shared-name")).ToHaveTextAsync("report.pdf");
         await Expect(stranger.GetByTestId("shared-by")).ToHaveTextAsync(UserName);
-        await Expect(stranger.GetByTestId("shared-icon")).ToHaveTextAsync("📕");
+        await Expect(stranger.GetByTestId("shared-icon").Locator("i.bi-file-earmark-pdf")).ToBeVisibleAsync();
         await Expect(stranger.GetByTestId("nav-user")).Not.ToBeAttachedAsync();
         await Expect(stranger.GetByTestId("shared-expiry")).ToContainTextAsync(new Regex(@"(AM|PM) EST · 2 of 2 downloads left$"));
         await ShootAsync(stranger, "shared-page");
@@ -112,7 +112,7 @@ public sealed partial class ShareBrowserTests(BrowserFixture browser) : Dashboar
 
         await dialog.GetByTestId("share-remove").ClickAsync();
         await Expect(dialog.GetByTestId("share-none")).ToBeVisibleAsync();
-        await Expect(Page.GetByTestId("toasts")).ToContainTextAsync("Link removed");
+        await Expect(dialog.GetByTestId("toasts")).ToContainTextAsync("Link removed");
     }
 
     [Fact]
@@ -126,12 +126,12 @@ public sealed partial class ShareBrowserTests(BrowserFixture browser) : Dashboar
         var url = await dialog.GetByTestId("share-url").InputValueAsync();
         var stranger = await (await NewContextAsync()).NewPageAsync();
         await stranger.GotoAsync(url);
-        await Expect(stranger.GetByTestId("shared-icon")).ToHaveTextAsync("📝");
+        await Expect(stranger.GetByTestId("shared-icon").Locator("i.bi-file-earmark-text")).ToBeVisibleAsync();
 
         await dialog.GetByTestId("share-revoke").ClickAsync();
         await Expect(dialog.GetByTestId("share-none")).ToBeVisibleAsync();
         await Expect(dialog.GetByTestId("share-url")).Not.ToBeAttachedAsync();
-        await Expect(Page.GetByTestId("toasts")).ToContainTextAsync("Link revoked");
+        await Expect(dialog.GetByTestId("toasts")).ToContainTextAsync("Link revoked");
 
         var revoked = await stranger.GotoAsync(url);
         Assert.Equal(404, revoked?.Status);

@@ -85,6 +85,8 @@ public sealed class ShareDialogTests : BunitContext, IAsyncLifetime
         var call = Assert.Single(copy.Invocations);
         Assert.Equal(((ElementReference)Assert.Single(select.Invocations).Arguments[0]!).Id, ((ElementReference)call.Arguments[0]!).Id);
         toasts.WaitForAssertion(() => Assert.Contains("Link copied", toasts.Markup, StringComparison.Ordinal), Wait);
+        // The page's line is behind the backdrop: the dialog says it too.
+        cut.WaitForAssertion(() => Assert.Contains("Link copied", cut.Find("[data-testid=share-dialog] [data-testid=toasts]").TextContent, StringComparison.Ordinal), Wait);
     }
 
     [Fact]

@@ -81,15 +81,16 @@ public static class FileDisplay
         };
     }
 
+    /// <summary>The Bootstrap Icons class of a kind of file (the font is vendored: no emoji font needed).</summary>
     public static string Icon(FileKind kind) => kind switch
     {
-        FileKind.Image => "🖼️",
-        FileKind.Video => "🎬",
-        FileKind.Audio => "🎵",
-        FileKind.Pdf => "📕",
-        FileKind.Archive => "🗜️",
-        FileKind.Text => "📝",
-        _ => "📄",
+        FileKind.Image => "bi-file-earmark-image",
+        FileKind.Video => "bi-file-earmark-play",
+        FileKind.Audio => "bi-file-earmark-music",
+        FileKind.Pdf => "bi-file-earmark-pdf",
+        FileKind.Archive => "bi-file-earmark-zip",
+        FileKind.Text => "bi-file-earmark-text",
+        _ => "bi-file-earmark",
     };
 
     public static string Label(FileKind kind) => kind switch

@@ -188,6 +188,16 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
         }
     }
 
+    /// <summary>For a person to look at the page: saved only when BLAZORVAULT_SCREENSHOTS names a folder.</summary>
+    protected async Task SaveScreenshotAsync(string name, IPage? page = null)
+    {
+        if (Environment.GetEnvironmentVariable("BLAZORVAULT_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await (page ?? Page).ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png") });
+        }
+    }
+
     /// <summary>Creates an account through the registration form; the browser ends signed in.</summary>
     protected async Task RegisterAsync(string userName, string password = FormClient.DefaultPassword)
     {

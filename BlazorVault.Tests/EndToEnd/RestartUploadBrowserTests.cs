@@ -145,14 +145,4 @@ public sealed class RestartUploadBrowserTests(BrowserFixture browser) : MidUploa
         await Expect(Page).ToHaveURLAsync(UrlOf(""));
         await AssertStoredExactlyAsync(Name, Length);
     }
-
-    /// <summary>For looking at the page: saved only when BLAZORVAULT_SCREENSHOTS names a folder.</summary>
-    private async Task SaveScreenshotAsync(string name)
-    {
-        if (Environment.GetEnvironmentVariable("BLAZORVAULT_SCREENSHOTS") is { Length: > 0 } folder)
-        {
-            Directory.CreateDirectory(folder);
-            await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png") });
-        }
-    }
 }

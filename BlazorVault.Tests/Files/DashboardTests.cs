@@ -153,17 +153,17 @@ public sealed class DashboardTests : BunitContext, IAsyncLifetime
     [Fact]
     public async Task Upload_WhenTheQuotaIsShortByLessThanTheShownPrecision_SaysBothSizesInBytes()
     {
-        // 2,100 bytes left and a file of 2,150: both read "2.1 KB" rounded.
+        // 2,100 bytes left and a file of 2,140: both read "2.1 kB" rounded.
         await FillAsync(QuotaBytes - 2100);
         var cut = Render<Dashboard>();
 
-        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(new byte[2150], "close.bin"));
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(new byte[2140], "close.bin"));
 
         cut.WaitForAssertion(() =>
         {
             var error = cut.Find("[data-testid=upload-row] [data-testid=upload-error]").TextContent;
             var culture = System.Globalization.CultureInfo.CurrentCulture;
-            Assert.Contains($"needs {2150.ToString("N0", culture)} bytes, {2100.ToString("N0", culture)} bytes left", error, StringComparison.Ordinal);
+            Assert.Contains($"needs {2140.ToString("N0", culture)} bytes, {2100.ToString("N0", culture)} bytes left", error, StringComparison.Ordinal);
         }, Wait);
     }
 

@@ -41,4 +41,35 @@ public sealed class ViewerBrowserTests(BrowserFixture browser) : DashboardBrowse
         await SaveScreenshotAsync("list-thumbnail-phone");
         Assert.Equal(0, dialogs);
     }
+
+    [Fact]
+    public async Task TheGridLayout_ShowsLargeThumbnails_OpensTheViewer_AndIsRememberedForTheUser()
+    {
+        await OpenDashboardWithFilesAsync(
+            new FilePayload { Name = "report.pdf", MimeType = "application/pdf", Buffer = [37, 80, 68, 70] },
+            new FilePayload { Name = "beach.png", MimeType = "image/png", Buffer = TestImages.Png(300, 200) });
+
+        await Page.GetByTestId("layout-grid").ClickAsync();
+        var gallery = Page.GetByTestId("gallery");
+        await Expect(gallery.GetByTestId("gallery-card")).ToHaveCountAsync(2);
+        await Expect(gallery.GetByTestId("gallery-thumb")).ToHaveJSPropertyAsync("naturalWidth", 300, new() { Timeout = 30_000 });
+        await Expect(Page.Locator(".file-list")).ToBeHiddenAsync();
+        await SaveScreenshotAsync("gallery-desktop");
+
+        await gallery.GetByTestId("gallery-name").GetByText("beach.png").ClickAsync();
+        await Expect(Page.GetByTestId("viewer-image")).ToBeVisibleAsync();
+        await Page.Keyboard.PressAsync("Escape");
+
+        // Another device of the same user: the choice follows.
+        await Page.SetViewportSizeAsync(390, 844);
+        await Page.ReloadAsync();
+        await WaitForCircuitAsync();
+        await Expect(Page.GetByTestId("layout-grid")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(Page.GetByTestId("gallery").GetByTestId("gallery-card")).ToHaveCountAsync(2);
+        await SaveScreenshotAsync("gallery-phone");
+
+        await Page.GetByTestId("layout-list").ClickAsync();
+        await Expect(Page.GetByTestId("gallery")).Not.ToBeAttachedAsync();
+        await Expect(FileNames).ToHaveCountAsync(2);
+    }
 }

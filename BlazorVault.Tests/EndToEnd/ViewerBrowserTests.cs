@@ -72,4 +72,50 @@ public sealed class ViewerBrowserTests(BrowserFixture browser) : DashboardBrowse
         await Expect(Page.GetByTestId("gallery")).Not.ToBeAttachedAsync();
         await Expect(FileNames).ToHaveCountAsync(2);
     }
+
+    [Fact]
+    public async Task APdf_ShowsInTheViewersFrame_FromTheSandboxedRoute()
+    {
+        await OpenDashboardWithFilesAsync(new FilePayload { Name = "hello.pdf", MimeType = "application/pdf", Buffer = OnePagePdf("Hello PDF") });
+
+        var answered = Page.WaitForResponseAsync(r => r.Url.Contains("/view/", StringComparison.Ordinal));
+        await FileNames.GetByText("hello.pdf").ClickAsync();
+
+        var response = await answered;
+        Assert.Equal(200, response.Status);
+        Assert.Equal("application/pdf", (await response.AllHeadersAsync())["content-type"]);
+        await Expect(Page.GetByTestId("viewer-pdf")).ToBeVisibleAsync();
+        await SaveScreenshotAsync("viewer-pdf");
+    }
+
+    /// <summary>A valid one-page PDF showing <paramref name="text"/> in Helvetica.</summary>
+    private static byte[] OnePagePdf(string text)
+    {
+        var content = $"BT /F1 24 Tf 40 100 Td ({text}) Tj ET";
+        string[] objects =
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            $"<< /Length {content.Length} >>\nstream\n{content}\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ];
+        var pdf = new StringBuilder("%PDF-1.4\n");
+        var offsets = new List<int>();
+        for (var i = 0; i < objects.Length; i++)
+        {
+            offsets.Add(pdf.Length);
+            pdf.Append($"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
+        }
+
+        var xref = pdf.Length;
+        pdf.Append($"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
+        foreach (var offset in offsets)
+        {
+            pdf.Append($"{offset:D10} 00000 n \n");
+        }
+
+        pdf.Append($"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        return Encoding.ASCII.GetBytes(pdf.ToString());
+    }
 }

@@ -1,6 +1,9 @@
+using System.Text.RegularExpressions;
 using BlazorVault.Accounts;
+using BlazorVault.Data;
 using BlazorVault.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -98,5 +101,30 @@ public sealed class AccountBrowserTests(BrowserFixture browser) : BrowserTest(br
         await using var scope = App.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<VaultUser>>();
         Assert.Null(await users.FindByNameAsync("alice"));
+    }
+
+    [Fact]
+    public async Task SignOut_InOneTab_EndsTheOtherTabsCircuitAtItsNextAction()
+    {
+        await RegisterAsync("alice");
+        await Expect(Page).ToHaveURLAsync(UrlOf(""));
+        await WaitForCircuitAsync();
+        var other = await Page.Context.NewPageAsync();
+        await other.GotoAsync("");
+        await WaitForCircuitAsync(other);
+        await other.GetByTestId("new-folder").ClickAsync();
+        await other.GetByTestId("name-input").FillAsync("Made after sign-out");
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(UrlOf("login"));
+        await other.GetByTestId("name-ok").ClickAsync();
+
+        // Straight to sign-in, coming back to where it was; no error bar on the way.
+        await Expect(other).ToHaveURLAsync(new Regex("/login\\?returnUrl=%2F$", RegexOptions.IgnoreCase));
+        await Expect(other.GetByRole(AriaRole.Heading, new() { Name = "Sign in", Level = 1 })).ToBeVisibleAsync();
+        await Expect(other.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+        Assert.False(await db.Folders.AnyAsync(f => f.Name == "Made after sign-out", TestContext.Current.CancellationToken));
     }
 }

@@ -138,6 +138,6 @@ public sealed partial class FailedSignInTests : IAsyncLifetime
     [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*value="([^"]+)""")]
     private static partial Regex AntiforgeryToken();
 
-    [GeneratedRegex("""<div class="alert alert-danger" role="alert">([^<]*)</div>""")]
+    [GeneratedRegex("""<div class="alert alert-danger" role="alert"[^>]*>([^<]*)</div>""")]
     private static partial Regex Alert();
 }

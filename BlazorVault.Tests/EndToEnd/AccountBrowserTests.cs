@@ -170,7 +170,7 @@ public sealed class AccountBrowserTests(BrowserFixture browser) : BrowserTest(br
             await Page.GotoAsync("register");
             await Page.GetByLabel("User name").FillAsync("alice");
             await Page.GetByLabel("Password", new() { Exact = true }).FillAsync("password123");
-            await Page.GetByLabel("Confirm password").FillAsync("password124");
+            await Page.GetByLabel("Confirm password").FillAsync("password123");
             await Page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
             await Expect(Page.GetByTestId("field-error").First).ToBeVisibleAsync();
             await Page.ScreenshotAsync(new() { Path = Path.Combine(ArtifactsDirectory, $"account-register-errors-{width}.png") });

@@ -21,6 +21,7 @@ internal sealed class SessionCircuitHandler(
     // No cache, not even for a moment: a sign-out and the click after it in another tab can be
     // milliseconds apart. The price is one primary-key lookup per inbound message (an InputFile chunk too).
     private volatile bool _ended;
+    private string? _session;
 
     public override Func<CircuitInboundActivityContext, Task> CreateInboundActivityHandler(
         Func<CircuitInboundActivityContext, Task> next) => async context =>
@@ -39,16 +40,27 @@ internal sealed class SessionCircuitHandler(
         }
 
         var state = await authentication.GetAuthenticationStateAsync();
-        if (state.User.Identity?.IsAuthenticated != true)
+        var session = state.User.FindFirstValue(DatabaseTicketStore.SessionIdClaim);
+        if (session is null && _session is null)
         {
-            // An anonymous circuit has no session to lose.
+            // A circuit that never had a session has none to lose.
             return true;
         }
 
-        if (state.User.FindFirstValue(DatabaseTicketStore.SessionIdClaim) is { } session
-            && await sessions.IsActiveAsync(session, CancellationToken.None))
+        // The minute's revalidation may have made the circuit anonymous: its session is what ended.
+        _session ??= session;
+        try
         {
-            return true;
+            if (session is not null && await sessions.IsActiveAsync(session, CancellationToken.None))
+            {
+                return true;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The app is shutting down under an open circuit: nothing left to act on.
+            _ended = true;
+            return false;
         }
 
         _ended = true;

@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.Identity;
 namespace BlazorVault.Tests.Accounts;
 
 /// <summary>
-/// A failed sign-in tells an attacker nothing: an unknown name, a wrong password and a locked account
-/// answer alike, in what they say and in how long they take, on the form and on the token endpoint.
+/// A failed sign-in tells an attacker nothing about whether a name exists: an unknown name and a wrong
+/// password answer alike at every try (the warning before the lockout and the lockout included), and
+/// take as long as each other and as a locked account, on the form and on the token endpoint.
 /// </summary>
 public sealed partial class FailedSignInTests : IAsyncLifetime
 {
@@ -31,23 +32,60 @@ public sealed partial class FailedSignInTests : IAsyncLifetime
         await using var scope = _app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<VaultUser>>();
         var locked = await users.FindByNameAsync("lockedout");
-        await users.SetLockoutEndDateAsync(locked!, DateTimeOffset.UtcNow.AddHours(1));
+        // Within the lockout wrong passwords cause (15 minutes by default): a lockout, not a disabled account.
+        await users.SetLockoutEndDateAsync(locked!, DateTimeOffset.UtcNow.AddMinutes(10));
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     [Fact]
-    public async Task SignInForm_UnknownWrongAndLocked_SayTheSameThing()
+    public async Task SignInForm_UnknownAndWrong_SayTheSameAtEveryTry_WarningBeforeTheLockAndSayingHowLong()
     {
-        var unknown = await FormMessageAsync("nobody", Wrong);
-        var wrong = await FormMessageAsync("alice", Wrong);
-        // The right password of a locked account: even that must not tell the lock apart.
+        var unknown = new List<string>();
+        var wrong = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            unknown.Add(await FormMessageAsync("nobody", Wrong));
+            wrong.Add(await FormMessageAsync("alice", Wrong));
+        }
+
+        // Five tries by default: three plain, the warning, then the lock (which the sixth try still meets).
+        Assert.Equal(wrong, unknown);
+        Assert.All(wrong.Take(3), message => Assert.Equal(SignInFailure.Message, message));
+        Assert.Equal("Wrong user name or password. One more wrong password locks the account for 15 minutes.", wrong[3]);
+        Assert.Equal("Too many wrong passwords: this account is locked for 15 minutes. Try again then.", wrong[4]);
+        Assert.Equal(wrong[4], wrong[5]);
+        Assert.DoesNotContain("for a while", string.Concat(wrong), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignInForm_LockedAccount_SaysHowLongItStaysLocked_EvenToTheRightPassword()
+    {
         var locked = await FormMessageAsync("lockedout", FormClient.DefaultPassword);
 
-        Assert.Equal(SignInFailure.Message, unknown);
-        Assert.Equal(SignInFailure.Message, wrong);
-        Assert.Equal(SignInFailure.Message, locked);
+        Assert.Equal("Too many wrong passwords: this account is locked for 10 minutes. Try again then.", locked);
     }
+
+    [Fact]
+    public async Task SignInForm_DisabledAccount_SaysOnlyWrongNameOrPassword()
+    {
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<VaultUser>>();
+            await users.SetLockoutEndDateAsync((await users.FindByNameAsync("lockedout"))!, DateTimeOffset.MaxValue);
+        }
+
+        Assert.Equal(SignInFailure.Message, await FormMessageAsync("lockedout", FormClient.DefaultPassword));
+    }
+
+    [Theory]
+    [InlineData(0.2, "1 minute")]
+    [InlineData(14.01, "15 minutes")]
+    [InlineData(119, "119 minutes")]
+    [InlineData(150, "3 hours")]
+    [InlineData(3 * 24 * 60, "3 days")]
+    public void LockoutSpans_AreRoundedUpToWholeUnits(double minutes, string said) =>
+        Assert.Equal(said, SignInFailure.Span(TimeSpan.FromMinutes(minutes)));
 
     [Fact]
     public async Task TokenEndpoint_UnknownWrongAndLocked_AnswerTheSame()
@@ -138,6 +176,6 @@ public sealed partial class FailedSignInTests : IAsyncLifetime
     [GeneratedRegex("""<input[^>]*name="__RequestVerificationToken"[^>]*value="([^"]+)""")]
     private static partial Regex AntiforgeryToken();
 
-    [GeneratedRegex("""<div class="alert alert-danger" role="alert">([^<]*)</div>""")]
+    [GeneratedRegex("""<div class="alert alert-danger" role="alert"[^>]*>([^<]*)</div>""")]
     private static partial Regex Alert();
 }

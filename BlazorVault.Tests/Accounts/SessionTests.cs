@@ -62,6 +62,43 @@ public sealed class SessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AccountDisabled_EndsItsSessions()
+    {
+        using var user = await FilesTestClient.CreateAsync(_app);
+        var (browser, captured) = await SignInElsewhereAsync(user.UserName);
+        using var owned = browser;
+
+        // Identity's way to disable an account: locked with no end in sight.
+        await WithUserAsync(user.UserName, (users, account) => users.SetLockoutEndDateAsync(account, DateTimeOffset.MaxValue));
+
+        await AssertSignedOutAsync(captured);
+    }
+
+    [Fact]
+    public async Task LockoutFromWrongPasswords_KeepsTheOwnersOpenSessions()
+    {
+        using var user = await FilesTestClient.CreateAsync(_app);
+        var (browser, captured) = await SignInElsewhereAsync(user.UserName);
+        using var owned = browser;
+
+        // Someone else guessing: the account locks against new sign-ins, its owner stays in.
+        for (var i = 0; i < 5; i++)
+        {
+            using var guesser = _app.CreateBrowserClient();
+            using var refused = await guesser.SignInAsync(user.UserName, "a wrong guess of a password");
+        }
+
+        await WithUserAsync(user.UserName, async (users, account) =>
+        {
+            Assert.True(await users.IsLockedOutAsync(account));
+            return IdentityResult.Success;
+        });
+        using var client = CookieClient(_app, captured);
+        using var dashboard = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+    }
+
+    [Fact]
     public async Task Logout_EndsOnlyThatSession()
     {
         using var user = await FilesTestClient.CreateAsync(_app);

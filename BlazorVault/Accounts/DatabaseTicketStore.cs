@@ -13,8 +13,8 @@ namespace BlazorVault.Accounts;
 /// <summary>
 /// Server-side sessions: the cookie carries a session id, the <c>Sessions</c> table the ticket. Every
 /// request reads its row (one primary-key lookup joined to the user's row, no cache), so logout, a
-/// changed password (security stamp) and a deleted account end a session at its next request, on
-/// every app instance. Open circuits are checked again by <see cref="RevalidatingIdentityAuthenticationStateProvider"/>.
+/// changed password (security stamp), a deleted or disabled account end a session at its next request,
+/// on every app instance. Open circuits ask <see cref="IsActiveAsync"/> before each action (<see cref="SessionCircuitHandler"/>).
 /// </summary>
 public sealed class DatabaseTicketStore(
     IDbContextFactory<VaultDbContext> databases,
@@ -66,16 +66,15 @@ public sealed class DatabaseTicketStore(
         await using var db = await databases.CreateDbContextAsync();
         var found = await db.Sessions
             .Where(s => s.Id == key && s.ExpiresAt > now)
-            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { s.Ticket, s.SecurityStamp, UserStamp = u.SecurityStamp ?? "" })
+            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { s.Ticket, s.SecurityStamp, UserStamp = u.SecurityStamp ?? "", u.LockoutEnd })
             .FirstOrDefaultAsync();
         if (found is null)
         {
             return null;
         }
 
-        if (found.SecurityStamp != found.UserStamp)
+        if (!Stands(found.SecurityStamp, found.UserStamp, found.LockoutEnd, now))
         {
-            // The password (or another secret) changed since this session began.
             await db.Sessions.Where(s => s.Id == key).ExecuteDeleteAsync();
             return null;
         }
@@ -110,11 +109,22 @@ public sealed class DatabaseTicketStore(
     {
         var now = clock.GetUtcNow();
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.Sessions
+        var found = await db.Sessions
             .Where(s => s.Id == key && s.ExpiresAt > now)
-            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { s.SecurityStamp, UserStamp = u.SecurityStamp ?? "" })
-            .AnyAsync(x => x.SecurityStamp == x.UserStamp, cancellationToken);
+            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { s.SecurityStamp, UserStamp = u.SecurityStamp ?? "", u.LockoutEnd })
+            .FirstOrDefaultAsync(cancellationToken);
+        return found is not null && Stands(found.SecurityStamp, found.UserStamp, found.LockoutEnd, now);
     }
+
+    /// <summary>
+    /// A session stands while its stamp is the user's (a password change replaces the user's) and the
+    /// account is not disabled. Disabled is a lock that ends later than failed sign-ins can lock an account
+    /// (<see cref="LockoutOptions.DefaultLockoutTimeSpan"/> from now): someone guessing a password may lock
+    /// the account against new sign-ins, but must not be able to throw its owner out of open sessions.
+    /// </summary>
+    private bool Stands(string sessionStamp, string userStamp, DateTimeOffset? lockoutEnd, DateTimeOffset now) =>
+        sessionStamp == userStamp
+        && (lockoutEnd is not { } end || end <= now + identity.Value.Lockout.DefaultLockoutTimeSpan);
 
     private byte[] Protect(AuthenticationTicket ticket) => _protector.Protect(TicketSerializer.Default.Serialize(ticket));
 

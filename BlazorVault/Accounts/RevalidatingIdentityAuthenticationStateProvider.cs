@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Components.Server;
 
 namespace BlazorVault.Accounts;
 
-// A circuit outlives the request that opened it: every minute it asks the database whether its session
-// still stands (not logged out, same security stamp, user not deleted), so an open dashboard ends
-// within a minute of what ends the session for new requests at once.
+// A circuit outlives the request that opened it. SessionCircuitHandler asks the database before each of
+// its actions whether its session still stands; this asks every minute as well, so that an idle page
+// whose session ended stops showing the user's files too.
 internal sealed class RevalidatingIdentityAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         DatabaseTicketStore sessions)

@@ -30,7 +30,7 @@ internal static class TokenEndpoint
         }
 
         // Unknown, wrong and locked are one answer, in the same time.
-        if (await passwords.CheckAsync(request.UserName, request.Password) is not { } user)
+        if ((await passwords.CheckAsync(request.UserName, request.Password)).User is not { } user)
         {
             return TypedResults.Unauthorized();
         }

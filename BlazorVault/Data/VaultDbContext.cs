@@ -50,6 +50,8 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
 
     public DbSet<UserSession> Sessions => Set<UserSession>();
 
+    public DbSet<UnknownNameLockout> UnknownNameLockouts => Set<UnknownNameLockout>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<Files.Thumbnails.Thumbnail> Thumbnails => Set<Files.Thumbnails.Thumbnail>();
@@ -61,6 +63,7 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
         base.OnModelCreating(builder);
         builder.ApplyConfiguration(new SigningKeyConfiguration());
         builder.ApplyConfiguration(new UserSessionConfiguration());
+        builder.ApplyConfiguration(new UnknownNameLockoutConfiguration());
         builder.ApplyConfiguration<S3StagingRecord>(new S3StagingConfiguration());
         builder.ApplyConfiguration(new Files.Thumbnails.ThumbnailConfiguration());
         builder.ApplyConfiguration(new Files.Viewing.UserPreferenceConfiguration());

@@ -46,6 +46,28 @@ namespace BlazorVault.Data.Migrations
                     b.ToTable("SigningKeys", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorVault.Accounts.UnknownNameLockout", b =>
+                {
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FailedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastFailureAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LockoutEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NormalizedName");
+
+                    b.HasIndex("LastFailureAt");
+
+                    b.ToTable("UnknownNameLockouts", (string)null);
+                });
+
             modelBuilder.Entity("BlazorVault.Accounts.UserSession", b =>
                 {
                     b.Property<string>("Id")

@@ -51,6 +51,28 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.ToTable("SigningKeys", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorVault.Accounts.UnknownNameLockout", b =>
+                {
+                    b.Property<string>("NormalizedName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("FailedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LastFailureAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LockoutEnd")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("NormalizedName");
+
+                    b.HasIndex("LastFailureAt");
+
+                    b.ToTable("UnknownNameLockouts", (string)null);
+                });
+
             modelBuilder.Entity("BlazorVault.Accounts.UserSession", b =>
                 {
                     b.Property<string>("Id")

@@ -463,7 +463,7 @@ public abstract class ShareLinkHttpTests(SharedVaultApp shared)
         using var visitor = Anonymous();
 
         var before = WebUtility.HtmlDecode(await visitor.GetStringAsync(url));
-        Assert.Contains("🎵", before, StringComparison.Ordinal);
+        Assert.Contains("bi-file-earmark-music", before, StringComparison.Ordinal);
         Assert.DoesNotContain("📄", before, StringComparison.Ordinal);
         Assert.Contains("UTC</time></span> · <span data-testid=\"shared-left\">2 of 2 downloads left", before, StringComparison.Ordinal);
 

@@ -280,6 +280,10 @@ SMALL_ID=$(api_upload "$TOKEN" "$SMALL" small.bin)
 link() { curl -fsS -X POST "$APP/api/files/$1/links" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{}' | jq -r .url; }
 BIG_LINK=$(link "$BIG_ID")/download
 SMALL_LINK=$(link "$SMALL_ID")/download
+# A short link's download answers 302 to itself with a download grant (?token=, 30 minutes): wrk follows no
+# redirects, so it asks the grant's URL, which is what does the checks and the counting.
+SMALL_GRANT=$(curl -sS -o /dev/null -w '%{redirect_url}' "$SMALL_LINK")
+[[ $SMALL_GRANT == *token=* ]] || die "the small file's share link did not redirect to a download grant"
 
 # timed_download <url> <curl args...> -> MB/s (fails unless 200 with every byte)
 timed_download() {
@@ -295,7 +299,7 @@ for who in bearer cookie link nginx; do  # warm-up: page cache and JIT, not meas
     case $who in
     bearer) timed_download "$APP/api/files/$BIG_ID/content" -H "Authorization: Bearer $TOKEN" >/dev/null ;;
     cookie) timed_download "$APP/download/$BIG_ID" -b "$WORK/bench.cookies" >/dev/null ;;
-    link) timed_download "$BIG_LINK" >/dev/null ;;
+    link) timed_download "$BIG_LINK" -L >/dev/null ;;
     nginx) timed_download "$NGX/big.bin" >/dev/null ;;
     esac
 done
@@ -307,7 +311,7 @@ for ((run = 1; run <= RUNS; run++)); do
         case $who in
         bearer) m[bearer]=$(timed_download "$APP/api/files/$BIG_ID/content" -H "Authorization: Bearer $TOKEN") ;;
         cookie) m[cookie]=$(timed_download "$APP/download/$BIG_ID" -b "$WORK/bench.cookies") ;;
-        link) m[link]=$(timed_download "$BIG_LINK") ;;
+        link) m[link]=$(timed_download "$BIG_LINK" -L) ;;
         nginx) m[nginx]=$(timed_download "$NGX/big.bin") ;;
         esac
     done
@@ -328,14 +332,14 @@ rps() {
     grep -q 'Socket errors' <<<"$out" && log "wrk socket errors on $1: $(grep 'Socket errors' <<<"$out")"
     awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
 }
-for url in "$APP/api/files/$SMALL_ID/content" "$SMALL_LINK" "$NGX/small.bin"; do  # warm-up
+for url in "$APP/api/files/$SMALL_ID/content" "$SMALL_GRANT" "$NGX/small.bin"; do  # warm-up
     wrk -t2 -c"$WRK_CONNECTIONS" -d2s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null
 done
 rps_bearer=() rps_link=() rps_nginx=() r_rps_bearer=() r_rps_link=()
 for ((run = 1; run <= RUNS; run++)); do
     log "4 KiB wrk run $run/$RUNS"
     b=$(rps "$APP/api/files/$SMALL_ID/content" "Authorization: Bearer $TOKEN")
-    l=$(rps "$SMALL_LINK")
+    l=$(rps "$SMALL_GRANT")
     n=$(rps "$NGX/small.bin")
     rps_bearer+=("$b") rps_link+=("$l") rps_nginx+=("$n")
     r_rps_bearer+=("$(ratio "$b" "$n")") r_rps_link+=("$(ratio "$l" "$n")")
@@ -631,9 +635,9 @@ Medians of $RUNS runs (browser upload: $BROWSER_RUNS, threshold sweep: $THRESHOL
 | $BIG_L upload, tus API vs plain API POST | $(fmt1 "$up_tus") MB/s | $(fmt1 "$up_api") MB/s | $(fmtr "$rtus_api") | – | – |
 | $BIG_L download, owner bearer /api/files/{id}/content vs nginx | $(fmt1 "$d_b") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_b") | >= 0.7 | $(met "$rd_b" '>=' 0.7) |
 | $BIG_L download, owner cookie /download/{id} vs nginx | $(fmt1 "$d_c") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_c") | >= 0.7 | $(met "$rd_c" '>=' 0.7) |
-| $BIG_L download, share link /s/{token}/download vs nginx | $(fmt1 "$d_l") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_l") | >= 0.7 | $(met "$rd_l" '>=' 0.7) |
+| $BIG_L download, share link /s/{id}/download (its 302 to the download grant followed) vs nginx | $(fmt1 "$d_l") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_l") | >= 0.7 | $(met "$rd_l" '>=' 0.7) |
 | 4 KiB download, owner bearer, wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$q_b") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_b") | >= 0.4 | $(met "$rq_b" '>=' 0.4) |
-| 4 KiB download, share link, wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$q_l") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_l") | >= 0.4 | $(met "$rq_l" '>=' 0.4) |
+| 4 KiB download, share link's download grant, wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$q_l") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_l") | >= 0.4 | $(met "$rq_l" '>=' 0.4) |
 | Peak RSS during a $RSS_L upload + $RSS_L download at once (RSS before: $rss_before_mib MiB) | $rss_peak_mib MiB | – | – | <= 250 MiB | $(met "$rss_peak_mib" '<=' 250) |
 | Browser upload $BROWSER_MIB MiB: dashboard over HTTP (tus, one PATCH) vs fetch() POST /api/files | $(fmt1 "$b_tus") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb_tus") | >= 0.8 | $(met "$rb_tus" '>=' 0.8) |
 | Browser upload $BROWSER_MIB MiB: dashboard over SignalR (InputFile, threshold raised) vs fetch() POST /api/files | $(fmt1 "$b_sig") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb_sig") | – | – |

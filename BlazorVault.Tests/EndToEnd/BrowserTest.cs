@@ -189,12 +189,12 @@ public abstract class BrowserTest(BrowserFixture browser) : IAsyncLifetime
     }
 
     /// <summary>For a person to look at the page: saved only when BLAZORVAULT_SCREENSHOTS names a folder.</summary>
-    protected async Task SaveScreenshotAsync(string name, IPage? page = null)
+    protected async Task SaveScreenshotAsync(string name, IPage? page = null, bool fullPage = false)
     {
         if (Environment.GetEnvironmentVariable("BLAZORVAULT_SCREENSHOTS") is { Length: > 0 } folder)
         {
             Directory.CreateDirectory(folder);
-            await (page ?? Page).ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png") });
+            await (page ?? Page).ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = fullPage });
         }
     }
 

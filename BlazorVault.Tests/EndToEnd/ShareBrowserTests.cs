@@ -18,20 +18,19 @@ public sealed partial class ShareBrowserTests(BrowserFixture browser) : Dashboar
         await session.SendAsync("Emulation.setLocaleOverride", new Dictionary<string, object> { ["locale"] = "en-US" });
     }
 
-    /// <summary>Saves what the page looks like at desktop and phone sizes (for a person to look at), when VAULT_SCREENSHOTS names a folder.</summary>
-    private static async Task ShootAsync(IPage page, string name)
+    /// <summary>Saves what the page looks like at desktop and phone sizes (for a person to look at), when BLAZORVAULT_SCREENSHOTS names a folder.</summary>
+    private async Task ShootAsync(IPage page, string name)
     {
-        if (Environment.GetEnvironmentVariable("VAULT_SCREENSHOTS") is not { Length: > 0 } folder)
+        if (Environment.GetEnvironmentVariable("BLAZORVAULT_SCREENSHOTS") is not { Length: > 0 })
         {
             return;
         }
 
-        Directory.CreateDirectory(folder);
         foreach (var (width, height) in new[] { (1280, 800), (390, 844) })
         {
             await page.SetViewportSizeAsync(width, height);
             await page.WaitForTimeoutAsync(300);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}-{width}.png") });
+            await SaveScreenshotAsync($"{name}-{width}", page);
         }
 
         await page.SetViewportSizeAsync(1280, 720);

@@ -50,7 +50,7 @@ public sealed class UploadPanelBrowserTests(BrowserFixture browser) : DashboardB
         await Expect(UploadRows.Filter(new() { Visible = true })).Not.ToHaveCountAsync(0);
         Assert.True((await Panel.BoundingBoxAsync())!.Height < 450, "The unfolded panel outgrew its bound.");
         Assert.True(await Page.EvaluateAsync<int>("() => document.documentElement.scrollHeight") < 2600, "The unfolded panel stretched the page.");
-        await SaveScreenshotAsync("upload-panel-desktop");
+        await SaveScreenshotsAsync("upload-panel-desktop");
         await Page.GetByTestId("show-finished").ClickAsync();
 
         // A message (here: a file moved to the trash) sits in the page's flow, over no control.
@@ -71,7 +71,7 @@ public sealed class UploadPanelBrowserTests(BrowserFixture browser) : DashboardB
         Assert.Empty(covered);
 
         await Page.SetViewportSizeAsync(390, 844);
-        await SaveScreenshotAsync("upload-panel-phone");
+        await SaveScreenshotsAsync("upload-panel-phone");
 
         await failed.GetByTestId("upload-dismiss").ClickAsync();
         await Expect(failed).Not.ToBeAttachedAsync();
@@ -94,14 +94,10 @@ public sealed class UploadPanelBrowserTests(BrowserFixture browser) : DashboardB
         Assert.True((await Panel.BoundingBoxAsync())!.Height < 80);
     }
 
-    /// <summary>For looking at the page: saved only when BLAZORVAULT_SCREENSHOTS names a folder.</summary>
-    private async Task SaveScreenshotAsync(string name)
+    /// <summary>The screen, and the whole page (to see how tall the panel lets it grow).</summary>
+    private async Task SaveScreenshotsAsync(string name)
     {
-        if (Environment.GetEnvironmentVariable("BLAZORVAULT_SCREENSHOTS") is { Length: > 0 } folder)
-        {
-            Directory.CreateDirectory(folder);
-            await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png") });
-            await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + "-full.png"), FullPage = true });
-        }
+        await SaveScreenshotAsync(name);
+        await SaveScreenshotAsync(name + "-full", fullPage: true);
     }
 }

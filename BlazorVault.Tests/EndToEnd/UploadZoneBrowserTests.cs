@@ -30,11 +30,7 @@ public sealed class UploadZoneBrowserTests(BrowserFixture browser) : DashboardBr
         // Held still over the page, the browser repeats dragover only every 350 ms or so: no flicker meanwhile.
         await Task.Delay(400);
         await Expect(overlay).ToBeVisibleAsync(new() { Timeout = 1 });
-        if (Environment.GetEnvironmentVariable("BLAZORVAULT_SCREENSHOTS") is { Length: > 0 } folder)
-        {
-            Directory.CreateDirectory(folder);
-            await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, "drop-overlay.png") });
-        }
+        await SaveScreenshotAsync("drop-overlay");
 
         await target.EvaluateAsync(
             "element => element.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: window.vaultDrag }))");

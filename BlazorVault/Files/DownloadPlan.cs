@@ -157,7 +157,8 @@ public sealed record DownloadRequest(
             : condition.LastModified is { } date && lastModified <= date;
     }
 
-    private static bool Matches(string header, EntityTagHeaderValue etag, bool strong) =>
+    /// <summary>Whether a list of entity tags (If-None-Match, If-Match) names <paramref name="etag"/> or is <c>*</c>.</summary>
+    internal static bool Matches(string header, EntityTagHeaderValue etag, bool strong) =>
         EntityTagHeaderValue.TryParseList([header], out var tags)
         && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, strong));
 

@@ -83,8 +83,7 @@ internal static class ThumbnailEndpoints
         headers.CacheControl = string.Equals(v, file.Sha256, StringComparison.OrdinalIgnoreCase)
             ? "private, max-age=31536000, immutable"
             : "private, no-cache";
-        if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } candidates
-            && candidates.Any(c => c.Equals(EntityTagHeaderValue.Any) || c.Compare(etag, useStrongComparison: false)))
+        if (DownloadRequest.From(http.Request).IfNoneMatch is { } candidates && DownloadRequest.Matches(candidates, etag, strong: false))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }

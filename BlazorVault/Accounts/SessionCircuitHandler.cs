@@ -66,8 +66,11 @@ internal sealed class SessionCircuitHandler(
         _ended = true;
         logger.LogInformation("Circuit of {UserId} ended: its session no longer stands", state.User.FindFirstValue(ClaimTypes.NameIdentifier));
         // A full load: the sign-in page is served over HTTP, where the cookie handler clears the dead cookie.
+        // The dashboard ("/") is where sign-in goes anyway: then the address is plain "login", the same as the
+        // sign-out form's redirect, which a message of this page's circuit can overtake while that form's POST is
+        // on its way (the page then ended on either address, by chance).
         var returnUrl = "/" + navigation.ToBaseRelativePath(navigation.Uri);
-        navigation.NavigateTo($"login?returnUrl={Uri.EscapeDataString(returnUrl)}", forceLoad: true, replace: true);
+        navigation.NavigateTo(returnUrl == "/" ? "login" : $"login?returnUrl={Uri.EscapeDataString(returnUrl)}", forceLoad: true, replace: true);
         return false;
     }
 }

@@ -48,5 +48,8 @@ public sealed class FoldersMigrationTests
         Assert.All(files, f => Assert.Equal(NameKeys.For(f.Name), f.NameKey));
         // The upgrade never rebuilds the files table, whose drop would take its share links along.
         Assert.Equal(1, await after.ShareLinks.CountAsync(cancel));
+        // The root's kept child counts were set from the rows.
+        Assert.Equal(5, (await bed.Tree.ListAsync("u1", null, new BlazorVault.Files.FileQuery(), cancel))!.Total);
+        Assert.Equal(1, (await bed.Tree.ListAsync("u2", null, new BlazorVault.Files.FileQuery(), cancel))!.Total);
     }
 }

@@ -218,6 +218,7 @@ public sealed class FileService(
                 else
                 {
                     db.Files.Add(file);
+                    await ChildCounts.AdjustAsync(db, ownerId, file.FolderId, files: 1, folders: 0, CancellationToken.None);
                 }
 
                 if (claim is not null && !await claim(db, file, CancellationToken.None))
@@ -438,7 +439,7 @@ public sealed class FileService(
         {
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             if (!await TreeLock.TakeAsync(db, ownerId, CancellationToken.None)
-                || await db.Files.AsNoTracking().Where(f => f.Id == id && f.OwnerId == ownerId).Select(f => new { f.Sha256, f.Size })
+                || await db.Files.AsNoTracking().Where(f => f.Id == id && f.OwnerId == ownerId).Select(f => new { f.Sha256, f.Size, f.FolderId, f.TrashId })
                     .SingleOrDefaultAsync(CancellationToken.None) is not { } file)
             {
                 return false;
@@ -446,6 +447,11 @@ public sealed class FileService(
 
             hashes = await TrimVersionsAsync(db, id, ownerId, keep: 0);
             await db.Files.Where(f => f.Id == id).ExecuteDeleteAsync(CancellationToken.None);
+            if (file.TrashId is null)
+            {
+                await ChildCounts.AdjustAsync(db, ownerId, file.FolderId, files: -1, folders: 0, CancellationToken.None);
+            }
+
             await UsageLedger.ReleaseAsync(db, ownerId, file.Size, CancellationToken.None);
             await BlobLedger.DereferenceAsync(db, file.Sha256, CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);

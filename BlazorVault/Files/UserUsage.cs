@@ -13,6 +13,12 @@ public sealed class UserUsage
     public required string UserId { get; set; }
 
     public long UsedBytes { get; set; }
+
+    /// <summary>Live files in the root, as <see cref="Tree.ChildCounts"/> keeps them.</summary>
+    public int RootFileCount { get; set; }
+
+    /// <summary>Live folders in the root, as <see cref="Tree.ChildCounts"/> keeps them.</summary>
+    public int RootFolderCount { get; set; }
 }
 
 /// <summary>The statements that change <see cref="UserUsage"/>; each runs inside the caller's transaction.</summary>

@@ -8,18 +8,20 @@ namespace BlazorVault.Storage;
 /// <param name="MissingBlobRows">Hashes used by file rows that have no blob row.</param>
 /// <param name="MissingBytes">Hashes used by file rows whose bytes the store does not have: not repairable.</param>
 /// <param name="WrongUsage">Users whose charged usage differs from their files plus their unfinished uploads.</param>
+/// <param name="WrongChildCounts">Folders (by id; a user's root by user id) whose kept child counts differ from their children.</param>
 public sealed record ConsistencyReport(
     IReadOnlyList<string> WrongReferenceCounts,
     IReadOnlyList<string> MissingBlobRows,
     IReadOnlyList<string> MissingBytes,
-    IReadOnlyList<string> WrongUsage)
+    IReadOnlyList<string> WrongUsage,
+    IReadOnlyList<string> WrongChildCounts)
 {
-    public bool IsConsistent => WrongReferenceCounts.Count + MissingBlobRows.Count + MissingBytes.Count + WrongUsage.Count == 0;
+    public bool IsConsistent => WrongReferenceCounts.Count + MissingBlobRows.Count + MissingBytes.Count + WrongUsage.Count + WrongChildCounts.Count == 0;
 
     public override string ToString() => IsConsistent
         ? "consistent"
         : $"{WrongReferenceCounts.Count} wrong reference counts, {MissingBlobRows.Count} missing blob rows, "
-          + $"{MissingBytes.Count} files without bytes ({string.Join(", ", MissingBytes.Take(10))}), {WrongUsage.Count} wrong usage totals";
+          + $"{MissingBytes.Count} files without bytes ({string.Join(", ", MissingBytes.Take(10))}), {WrongUsage.Count} wrong usage totals, {WrongChildCounts.Count} wrong child counts";
 }
 
 /// <summary>
@@ -70,6 +72,26 @@ public sealed class ConsistencyCheck(IDbContextFactory<VaultDbContext> dbFactory
         var expected = users.ToDictionary(u => u, u => files.GetValueOrDefault(u) + reserved.GetValueOrDefault(u));
         var wrongUsage = expected.Where(e => charged.GetValueOrDefault(e.Key) != e.Value).Select(e => e.Key).ToList();
 
+        // A folder counts the children in its own trash state (ChildCounts); the root, its owner's live children.
+        var fileGroups = await db.Files.GroupBy(f => new { f.OwnerId, f.FolderId, f.TrashId })
+            .Select(g => new { g.Key.OwnerId, g.Key.FolderId, g.Key.TrashId, Count = g.Count() }).ToListAsync(cancellationToken);
+        var folderGroups = await db.Folders.GroupBy(f => new { f.OwnerId, f.ParentId, f.TrashId })
+            .Select(g => new { g.Key.OwnerId, g.Key.ParentId, g.Key.TrashId, Count = g.Count() }).ToListAsync(cancellationToken);
+        var filesIn = fileGroups.Where(g => g.FolderId is not null).ToDictionary(g => (g.FolderId!.Value, g.TrashId), g => g.Count);
+        var foldersIn = folderGroups.Where(g => g.ParentId is not null).ToDictionary(g => (g.ParentId!.Value, g.TrashId), g => g.Count);
+        var rootFiles = fileGroups.Where(g => g.FolderId is null && g.TrashId is null).ToDictionary(g => g.OwnerId, g => g.Count);
+        var rootFolders = folderGroups.Where(g => g.ParentId is null && g.TrashId is null).ToDictionary(g => g.OwnerId, g => g.Count);
+        var folderCounts = await db.Folders.AsNoTracking().Select(f => new { f.Id, f.TrashId, f.FileCount, f.FolderCount }).ToListAsync(cancellationToken);
+        var wrongFolders = folderCounts
+            .Select(f => (f.Id, Files: filesIn.GetValueOrDefault((f.Id, f.TrashId)), Folders: foldersIn.GetValueOrDefault((f.Id, f.TrashId)), f.FileCount, f.FolderCount))
+            .Where(f => f.Files != f.FileCount || f.Folders != f.FolderCount)
+            .ToList();
+        var rootCounts = await db.Usage.AsNoTracking().Select(u => new { u.UserId, u.RootFileCount, u.RootFolderCount }).ToListAsync(cancellationToken);
+        var wrongRoots = rootCounts
+            .Select(u => (u.UserId, Files: rootFiles.GetValueOrDefault(u.UserId), Folders: rootFolders.GetValueOrDefault(u.UserId), u.RootFileCount, u.RootFolderCount))
+            .Where(u => u.Files != u.RootFileCount || u.Folders != u.RootFolderCount)
+            .ToList();
+
         if (repair)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -93,15 +115,32 @@ public sealed class ConsistencyCheck(IDbContextFactory<VaultDbContext> dbFactory
                 }
                 else
                 {
-                    db.Usage.Add(new Files.UserUsage { UserId = user, UsedBytes = bytes });
+                    db.Usage.Add(new Files.UserUsage
+                    {
+                        UserId = user, UsedBytes = bytes, RootFileCount = rootFiles.GetValueOrDefault(user), RootFolderCount = rootFolders.GetValueOrDefault(user),
+                    });
                 }
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            foreach (var folder in wrongFolders)
+            {
+                await db.Folders.Where(f => f.Id == folder.Id).ExecuteUpdateAsync(
+                    set => set.SetProperty(f => f.FileCount, folder.Files).SetProperty(f => f.FolderCount, folder.Folders), cancellationToken);
+            }
+
+            foreach (var root in wrongRoots)
+            {
+                await db.Usage.Where(u => u.UserId == root.UserId).ExecuteUpdateAsync(
+                    set => set.SetProperty(u => u.RootFileCount, root.Files).SetProperty(u => u.RootFolderCount, root.Folders), cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
 
-        return new ConsistencyReport(wrongCounts, missingRows, missingBytes, wrongUsage);
+        return new ConsistencyReport(
+            wrongCounts, missingRows, missingBytes, wrongUsage,
+            [.. wrongFolders.Select(f => f.Id.ToString()).Concat(wrongRoots.Select(u => u.UserId))]);
     }
 }
 

@@ -363,6 +363,7 @@ public abstract class TreeServiceTests(DatabaseProvider provider) : IAsyncLifeti
             }
 
             await db.SaveChangesAsync(Cancel);
+            await db.Folders.Where(f => f.Id == big.Id || f.Id == sub.Id).ExecuteUpdateAsync(set => set.SetProperty(f => f.FileCount, f => f.FileCount + 1000), Cancel);
         }
 
         Assert.True(await Tree.TrashFolderAsync(_alice, big.Id, Cancel));
@@ -443,6 +444,79 @@ public abstract class TreeServiceTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Equal(["backup", "trip", "day 1"], (await Tree.GetFolderAsync(_alice, first.FolderId, Cancel))!.Trail.Select(c => c.Name));
         Assert.Equal(["backup", "trip"], (await Tree.GetFolderAsync(_alice, third.FolderId, Cancel))!.Trail.Select(c => c.Name));
         Assert.IsType<UploadResult.InvalidName>(await Files.UploadAsync(_alice, "x", null, new MemoryStream([1]), placement: new Placement(target.Id, "trip/../etc"), cancellationToken: Cancel));
+    }
+
+    [Fact]
+    public async Task EveryFoldersKeptChildCount_FollowsEachKindOfChange_AndTheListingTotalIsIt()
+    {
+        // Each step is followed by the consistency check (which recounts the rows) and a listing of every folder touched.
+        var photos = await FolderAsync(null, "photos");
+        var trip = await FolderAsync(photos.Id, "trip");
+        var a = await UploadAsync("a.jpg", [1], photos.Id);
+        var b = await UploadAsync("b.jpg", [2], trip.Id);
+        await UploadAsync("c.jpg", [3], photos.Id, "trip/day 1");
+        var root = await UploadAsync("root.txt", [4]);
+        await AssertCountsAsync(null, photos.Id, trip.Id);
+
+        Assert.True((await Tree.UpdateFileAsync(_alice, a.Id, null, new Destination(trip.Id), NameConflict.Fail, Cancel)).Succeeded);
+        Assert.True((await Tree.UpdateFolderAsync(_alice, trip.Id, null, new Destination(null), NameConflict.Fail, Cancel)).Succeeded);
+        Assert.True((await Tree.UpdateFileAsync(_alice, root.Id, "renamed.txt", null, NameConflict.Fail, Cancel)).Succeeded);
+        await AssertCountsAsync(null, photos.Id, trip.Id);
+
+        // A replace on move sends what was in the way to the trash.
+        var clash = await UploadAsync("b.jpg", [5]);
+        Assert.True((await Tree.UpdateFileAsync(_alice, clash.Id, null, new Destination(trip.Id), NameConflict.Replace, Cancel)).Succeeded);
+        // A replace on upload keeps the row (a version): no count changes.
+        Assert.IsType<UploadResult.Stored>(await Files.UploadAsync(
+            _alice, "a.jpg", null, new MemoryStream([6]), placement: new Placement(trip.Id, null, NameConflict.Replace), cancellationToken: Cancel));
+        await AssertCountsAsync(null, photos.Id, trip.Id);
+
+        // Something trashed on its own first, then its folder: restoring the file first recreates the folder.
+        Assert.True(await Tree.TrashFileAsync(_alice, a.Id, Cancel));
+        Assert.True(await Tree.TrashFolderAsync(_alice, trip.Id, Cancel));
+        await AssertCountsAsync(null, photos.Id);
+        Assert.True((await Tree.RestoreAsync(_alice, a.Id, Cancel)).Succeeded);
+        Assert.True((await Tree.RestoreAsync(_alice, trip.Id, Cancel)).Succeeded);
+        await AssertCountsAsync(null, photos.Id, trip.Id);
+
+        // b.jpg went to the trash when the clash replaced it.
+        Assert.True(await Tree.DeleteForeverAsync(_alice, b.Id, Cancel));
+        Assert.True(await Tree.TrashFolderAsync(_alice, photos.Id, Cancel));
+        Assert.True(await Files.DeleteForeverAsync(_alice, root.Id, Cancel));
+        await AssertCountsAsync(null, trip.Id);
+        await Tree.EmptyTrashAsync(_alice, Cancel);
+        await AssertCountsAsync(null, trip.Id);
+    }
+
+    [Fact]
+    public async Task TheConsistencyCheck_FindsAndRepairsAWrongChildCount()
+    {
+        var folder = await FolderAsync(null, "docs");
+        await UploadAsync("a.txt", [1], folder.Id);
+        await using (var db = await _bed.Services.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync(Cancel))
+        {
+            await db.Folders.Where(f => f.Id == folder.Id).ExecuteUpdateAsync(set => set.SetProperty(f => f.FileCount, 7), Cancel);
+            await db.Usage.Where(u => u.UserId == _alice).ExecuteUpdateAsync(set => set.SetProperty(u => u.RootFolderCount, 0), Cancel);
+        }
+
+        var check = _bed.Services.GetRequiredService<ConsistencyCheck>();
+        var found = await check.RunAsync(repair: true, Cancel);
+
+        Assert.Equal([folder.Id.ToString(), _alice], found.WrongChildCounts);
+        await AssertCountsAsync(null, folder.Id);
+    }
+
+    /// <summary>The kept counts match the rows, and each folder's listing reports them as its total.</summary>
+    private async Task AssertCountsAsync(params Guid?[] folders)
+    {
+        await AssertConsistentAsync();
+        foreach (var folder in folders)
+        {
+            var all = await Tree.ListAsync(_alice, folder, new FileQuery(Take: FileService.MaxPageSize), Cancel);
+            Assert.NotNull(all);
+            Assert.Equal(all.Folders.Count + all.Files.Count, all.Total);
+            Assert.Equal(all.Folders.Count, all.FolderTotal);
+        }
     }
 
     private async Task<FolderItem> FolderAsync(Guid? parent, string name, string? owner = null)

@@ -343,6 +343,12 @@ namespace BlazorVault.Data.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("FileCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FolderCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -452,6 +458,12 @@ namespace BlazorVault.Data.Migrations
                 {
                     b.Property<string>("UserId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("RootFileCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RootFolderCount")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("UsedBytes")
                         .HasColumnType("INTEGER");

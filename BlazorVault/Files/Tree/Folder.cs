@@ -18,6 +18,12 @@ public sealed class Folder : ITreeEntry
 
     public DateTimeOffset ChangedAt { get; set; }
 
+    /// <summary>Files directly inside, as <see cref="ChildCounts"/> keeps them.</summary>
+    public int FileCount { get; set; }
+
+    /// <summary>Folders directly inside, as <see cref="ChildCounts"/> keeps them.</summary>
+    public int FolderCount { get; set; }
+
     /// <inheritdoc/>
     public Guid? TrashId { get; set; }
 

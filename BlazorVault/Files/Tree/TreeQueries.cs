@@ -150,6 +150,7 @@ internal static class TreeQueries
                 existing = new Folder { Id = newId(), OwnerId = ownerId, ParentId = parentId, Name = segment, NameKey = key, CreatedAt = now, ChangedAt = now };
                 db.Folders.Add(existing);
                 await db.SaveChangesAsync(cancellationToken);
+                await ChildCounts.AdjustAsync(db, ownerId, parentId, files: 0, folders: 1, cancellationToken);
             }
 
             current = existing;

@@ -349,6 +349,12 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("FileCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FolderCount")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -459,6 +465,12 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                 {
                     b.Property<string>("UserId")
                         .HasColumnType("text");
+
+                    b.Property<int>("RootFileCount")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RootFolderCount")
+                        .HasColumnType("integer");
 
                     b.Property<long>("UsedBytes")
                         .HasColumnType("bigint");

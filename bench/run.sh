@@ -424,7 +424,8 @@ mapfile -t r_br_sig < <(jq -r '.fetchSeconds / .signalrSeconds' "$WORK/browser-u
 
 # --- dashboard render with 10 and 10,000 files --------------------------------------------------------
 
-# seed <user> <count>: one real upload, then copies of its row (same blob, new id and name) straight into SQLite.
+# seed <user> <count>: one real upload, then copies of its row (same blob, new id and name) straight into SQLite,
+# with the root's child count they carry.
 seed() {
     local user=$1 count=$2 token
     register "$user" "$WORK/$user.cookies"
@@ -437,6 +438,7 @@ INSERT INTO Files (Id, OwnerId, Name, NameKey, ContentType, Size, Sha256, Create
 SELECT upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6))),
        f.OwnerId, printf('$user-%05d.bin', n.i), printf('$user-%05d.bin', n.i), f.ContentType, f.Size, f.Sha256, f.CreatedAt
 FROM n, Files f JOIN AspNetUsers u ON u.Id = f.OwnerId WHERE u.UserName = '$user';
+UPDATE Usage SET RootFileCount = RootFileCount + $count - 1 WHERE UserId = (SELECT Id FROM AspNetUsers WHERE UserName = '$user');
 SQL
     local total
     total=$(curl -fsS "$APP/api/files?pageSize=1" -H "Authorization: Bearer $token" | jq .total)
@@ -456,7 +458,7 @@ done
 # --- the tree: folder listing with 10 and 10,000 files, trash and restore, a folder ZIP -----------------
 
 # seed_folder <name> <count> <KiB>: a folder (API) holding one real upload of <KiB> random bytes and <count> - 1
-# more rows of the same blob straight into SQLite, with the usage and reference count they carry.
+# more rows of the same blob straight into SQLite, with the usage, reference count and folder child count they carry.
 seed_folder() {
     local name=$1 count=$2 kib=$3 folder
     folder=$(curl -fsS -X POST "$APP/api/folders" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
@@ -474,6 +476,7 @@ SELECT upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-' || hex(rando
 FROM n, one f;
 UPDATE Usage SET UsedBytes = UsedBytes + ($count - 1) * (SELECT Size FROM one) WHERE UserId = (SELECT OwnerId FROM one);
 UPDATE Blobs SET RefCount = RefCount + $count - 1 WHERE Sha256 = (SELECT Sha256 FROM one);
+UPDATE Folders SET FileCount = FileCount + $count - 1 WHERE Id = upper('$folder');
 SQL
     echo "$folder"
 }

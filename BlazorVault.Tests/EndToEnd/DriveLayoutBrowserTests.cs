@@ -135,6 +135,14 @@ public sealed class DriveLayoutBrowserTests(BrowserFixture browser) : DashboardB
         await Expect(Rows).ToHaveCountAsync(3);
         await Expect(Page.GetByTestId("pager-range")).ToHaveTextAsync($"{FileGrid.PageSize + 1}–{files.Length} of {files.Length}");
         await Expect(Page.GetByTestId("pager").GetByRole(AriaRole.Button, new() { Name = "Next" })).ToBeDisabledAsync();
+
+        // The gallery's pages are larger: from the list's second page it shows the page holding that entry, here all of them.
+        await Page.GetByTestId("layout-grid").ClickAsync();
+        await Expect(Page.GetByTestId("gallery").GetByTestId("gallery-card")).ToHaveCountAsync(files.Length);
+        await Expect(Page.GetByTestId("pager")).Not.ToBeAttachedAsync();
+        await Page.GetByTestId("layout-list").ClickAsync();
+        await Expect(Rows).ToHaveCountAsync(FileGrid.PageSize);
+        await Expect(Page.GetByTestId("pager-range")).ToHaveTextAsync($"1–{FileGrid.PageSize} of {files.Length}");
     }
 
     [Fact]

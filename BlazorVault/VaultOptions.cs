@@ -42,6 +42,9 @@ public sealed class VaultOptions
     [ValidateObjectMembers]
     public TrashSettings Trash { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public DownloadSettings Downloads { get; set; } = new();
+
     /// <summary>
     /// The address people reach the app by, such as <c>https://files.example.org</c>: share links are built on it
     /// whatever host a request came in by. Unset, links use the host the owner's request came in by.
@@ -81,6 +84,15 @@ public sealed class FileSettings
     /// <summary>Earlier contents kept per file when uploads replace it; the oldest go first. 0 keeps none.</summary>
     [Range(0, 1000)]
     public int MaxVersions { get; set; } = 10;
+}
+
+public sealed class DownloadSettings
+{
+    /// <summary>
+    /// For bench/run.sh only, never in production: <c>GET /bench/bare/{sha256}</c> sends a blob's bytes as a
+    /// download does, with no sign-in and no database, the floor that downloads are measured against. Off by default.
+    /// </summary>
+    public bool BareBenchEndpoint { get; set; }
 }
 
 public sealed class TrashSettings

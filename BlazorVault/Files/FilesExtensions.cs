@@ -26,5 +26,6 @@ public static class FilesExtensions
 
     public static IEndpointRouteBuilder MapFiles(this IEndpointRouteBuilder endpoints) =>
         Viewing.ViewEndpoints.MapViewEndpoints(
-            Thumbnails.ThumbnailEndpoints.MapThumbnailEndpoints(Tree.TreeEndpoints.MapTreeEndpoints(endpoints.MapFileEndpoints())));
+            Thumbnails.ThumbnailEndpoints.MapThumbnailEndpoints(Tree.TreeEndpoints.MapTreeEndpoints(endpoints.MapFileEndpoints())))
+            .MapBareBenchEndpoint();
 }

@@ -8,9 +8,9 @@ BENCH_ROOT=$(cd "$(dirname "$0")" && pwd)
 REPO_ROOT=$(dirname "$BENCH_ROOT")
 
 if [[ ${BENCH_QUICK:-0} == 1 ]]; then
-    BIG_MIB=64 RUNS=2 WRK_SECONDS=3 RSS_MIB=256 BROWSER_MIB=16 BROWSER_RUNS=1 RENDER_LOADS=2 THRESHOLD_RUNS=1
+    BIG_MIB=64 RUNS=2 WRK_SECONDS=3 RSS_MIB=256 BROWSER_MIB=16 BROWSER_RUNS=1 RENDER_LOADS=2 THRESHOLD_RUNS=1 GALLERY_W=1200 GALLERY_H=800
 else
-    BIG_MIB=1024 RUNS=5 WRK_SECONDS=10 RSS_MIB=2048 BROWSER_MIB=500 BROWSER_RUNS=3 RENDER_LOADS=5 THRESHOLD_RUNS=5
+    BIG_MIB=1024 RUNS=5 WRK_SECONDS=10 RSS_MIB=2048 BROWSER_MIB=500 BROWSER_RUNS=3 RENDER_LOADS=5 THRESHOLD_RUNS=5 GALLERY_W=4000 GALLERY_H=3000
 fi
 THRESHOLD_KIB=(64 256 1024 4096 16384)
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
@@ -58,7 +58,7 @@ fi
 # --- clean-up ---------------------------------------------------------------------------------
 
 WORK=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/blazorvault-bench.XXXXXX")
-APP_PID='' APP2_PID='' APP3_PID='' APP4_PID='' NGINX_PID='' SAMPLER_PID='' NODE_PID='' S3_PID='' PG_DATA=''
+APP_PID='' APP2_PID='' APP3_PID='' APP4_PID='' APP5_PID='' NGINX_PID='' SAMPLER_PID='' NODE_PID='' S3_PID='' PG_DATA=''
 cleanup() {
     local rc=$?
     set +e
@@ -68,7 +68,7 @@ cleanup() {
     # playwright-core closes its Chromium when node gets SIGTERM.
     [[ -n $NODE_PID ]] && kill -TERM "$NODE_PID" 2>/dev/null && sleep 1
     [[ -n $NGINX_PID ]] && kill -QUIT "$NGINX_PID" 2>/dev/null
-    for pid in $APP_PID $APP2_PID $APP3_PID $APP4_PID; do
+    for pid in $APP_PID $APP2_PID $APP3_PID $APP4_PID $APP5_PID; do
         kill -TERM "$pid" 2>/dev/null
         for _ in {1..50}; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null
@@ -561,6 +561,37 @@ for ((run = 1; run <= RUNS; run++)); do
     thumb_get_ms+=("$(awk -v s="$(timed "$APP/api/files/$photo_id/thumbnail?size=list")" 'BEGIN { print s * 1000 }')")
 done
 
+# --- the gallery: a folder of 200 photos in the grid layout, thumbnails made on demand, then made ------------
+
+# A second instance on its own data: the photos go in with thumbnails off (as files from before thumbnails
+# existed), then it restarts with them on, so the first visit asks for every thumbnail and waits for them.
+GALLERY_PHOTOS=200
+log "gallery: $GALLERY_PHOTOS photos ($GALLERY_W x $GALLERY_H), uploaded with thumbnails off"
+(cd "$BENCH_ROOT/tools" && dotnet run make-photo.cs "$WORK/gallery.jpg" "$GALLERY_W" "$GALLERY_H" >/dev/null) || die "could not make the gallery photo"
+start_app "$WORK/data5" "$WORK/app5.log" Vault__Thumbnails__Enabled=false
+APP5_PID=$STARTED_PID APP5=$STARTED_URL
+register gallery "$WORK/gallery.cookies" "$APP5"
+TOKEN5=$(curl -fsS "$APP5/api/token" -H 'Content-Type: application/json' \
+    -d "$(jq -nc --arg p "$PASSWORD" '{userName: "gallery", password: $p}')" | jq -r .access_token)
+GALLERY_FOLDER=$(curl -fsS -X POST "$APP5/api/folders" -H "Authorization: Bearer $TOKEN5" -H 'Content-Type: application/json' \
+    -d '{"name":"photos"}' | jq -r .id)
+for ((i = 1; i <= GALLERY_PHOTOS; i++)); do
+    # Each photo its own content (bytes after a JPEG's end are ignored), so each needs its own thumbnail.
+    { cat "$WORK/gallery.jpg"; printf 'photo %d' "$i"; } >"$WORK/gallery-one.jpg"
+    curl -fsS -o /dev/null -X POST "$APP5/api/files?name=IMG_$(printf '%04d' "$i").jpg&folderId=$GALLERY_FOLDER" \
+        -H "Authorization: Bearer $TOKEN5" -H 'Content-Type: image/jpeg' -T "$WORK/gallery-one.jpg"
+done
+kill -TERM "$APP5_PID" 2>/dev/null; wait "$APP5_PID" 2>/dev/null || true
+start_app "$WORK/data5" "$WORK/app5.log"
+APP5_PID=$STARTED_PID APP5=$STARTED_URL
+log "gallery: first visit (thumbnails made on demand), then a second in a fresh browser (thumbnails made)"
+browser gallery "$APP5" gallery "$PASSWORD" "$GALLERY_FOLDER" "$GALLERY_PHOTOS" first >"$WORK/gallery.jsonl"
+browser gallery "$APP5" gallery "$PASSWORD" "$GALLERY_FOLDER" "$GALLERY_PHOTOS" made >>"$WORK/gallery.jsonl"
+gallery_first_ms=$(jq -r 'select(.label == "first") | .ms' "$WORK/gallery.jsonl")
+gallery_made_ms=$(jq -r 'select(.label == "made") | .ms' "$WORK/gallery.jsonl")
+gallery_pages=$(jq -r 'select(.label == "first") | .pages' "$WORK/gallery.jsonl")
+kill -TERM "$APP5_PID" 2>/dev/null; wait "$APP5_PID" 2>/dev/null || true; APP5_PID=''
+
 # --- the same app on PostgreSQL + S3 (s3rver), beside SQLite + the file system ---------------------------
 
 PG_BIN=$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n 1)")
@@ -659,6 +690,8 @@ done)
 | Thumbnails (480 px and 128 px WebP) of a 24-megapixel JPEG ($(mib "$((PHOTO_BYTES / 1024))") MiB), upload answered to thumbnail served | $(fmt0 "$(med "${thumb_ms[@]}")") ms | – | – | – | – |
 | A ready thumbnail, GET (list size) | $(fmt1 "$(med "${thumb_get_ms[@]}")") ms | – | – | – | – |
 | Peak RSS while the thumbnails are made (RSS before: $(mib "$thumb_rss_before") MiB) | $(mib "$thumb_rss_peak") MiB | – | – | – | – |
+| A folder of $GALLERY_PHOTOS photos ($(awk -v w="$GALLERY_W" -v h="$GALLERY_H" 'BEGIN { printf "%.1f", w * h / 1e6 }') MP each) in the grid layout, first visit: navigation to every thumbnail shown ($gallery_pages pages of 100, each scrolled through; all made on demand) | $(fmt0 "$gallery_first_ms") ms | – | – | – | – |
+| The same, a second visit in a fresh browser (thumbnails made, nothing in the browser's cache) | $(fmt0 "$gallery_made_ms") ms | $(fmt0 "$gallery_first_ms") ms (first) | $(fmtr "$(ratio "$gallery_made_ms" "$gallery_first_ms")") | – | – |
 | $BIG_L upload, API POST: PostgreSQL + S3 (s3rver) vs SQLite + file system, same run | $(fmt1 "$(med "${ps_up[@]}")") MB/s | $(fmt1 "$up_api") MB/s | $(fmtr "$(med "${r_ps_up[@]}")") | – | – |
 | $BIG_L download, owner bearer: PostgreSQL + S3 vs SQLite + file system | $(fmt1 "$(med "${ps_dl[@]}")") MB/s | $(fmt1 "$d_b") MB/s | $(fmtr "$(med "${r_ps_dl[@]}")") | – | – |
 | 4 KiB download, owner bearer, wrk: PostgreSQL + S3 vs SQLite + file system | $(fmt0 "$(med "${ps_rps[@]}")") req/s | $(fmt0 "$q_b") req/s | $(fmtr "$(med "${r_ps_rps[@]}")") | – | – |

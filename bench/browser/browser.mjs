@@ -13,6 +13,10 @@
 //   node browser.mjs render <baseUrl> <user> <password> <expectedRows> <loads>
 //       Per load: time from page.goto('/') to the grid's rows being visible; one warm-up load first;
 //       prints {"kind":"render","load":i,"ms":..}.
+//   node browser.mjs gallery <baseUrl> <user> <password> <folderId> <files> <label>
+//       Opens the folder in the grid layout (switching to it first) and, page by page, scrolls each
+//       card into view until every card's thumbnail has loaded (made on demand where missing); prints
+//       {"kind":"gallery","label":..,"ms":..,"pages":..} for the time from navigation to the last page's last thumbnail.
 //
 // One JSON object per line on stdout; anything else goes to stderr.
 import { chromium } from 'playwright-core';
@@ -163,6 +167,57 @@ async function render(page, [expectedText, loadsText]) {
   }
 }
 
+// Every card of the page shown has an <img> (the server says its thumbnail is made) that has loaded.
+async function allThumbnailsLoaded(page) {
+  return page.evaluate(() => {
+    const cards = [...document.querySelectorAll('[data-testid=gallery-card]')];
+    return cards.length > 0 && cards.every(card => {
+      const img = card.querySelector('img[data-testid=gallery-thumb]');
+      return img && img.complete && img.naturalWidth > 0;
+    });
+  });
+}
+
+async function gallery(page, [folderId, filesText, label]) {
+  const files = Number(filesText);
+  await page.goto(`${baseUrl}/`);
+  await waitForInteractive(page);
+  if (!await page.locator('[data-testid=layout-grid].active').count()) {
+    await page.click('[data-testid=layout-grid]');
+    await page.waitForSelector('[data-testid=layout-grid].active');
+  }
+  await page.goto('about:blank');
+  const started = Date.now();
+  await page.goto(`${baseUrl}/folders/${folderId}`, { waitUntil: 'commit' });
+  let seen = 0, pages = 0;
+  while (seen < files) {
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=gallery-card]').length > 0, null, { timeout: 60_000 });
+    const range = await page.locator('[data-testid=pager-range]').textContent().catch(() => null);
+    // Scroll through the page: lazy images load as they come into view; made ones pop in while we wait.
+    const deadline = Date.now() + 120_000;
+    while (!await allThumbnailsLoaded(page)) {
+      if (Date.now() > deadline) throw new Error(`gallery ${label}: thumbnails of page ${pages + 1} did not all load`);
+      await page.evaluate(() => {
+        for (const card of document.querySelectorAll('[data-testid=gallery-card]')) {
+          const img = card.querySelector('img[data-testid=gallery-thumb]');
+          if (!img || !img.complete || img.naturalWidth === 0) { card.scrollIntoView({ block: 'center' }); return; }
+        }
+      });
+      await page.waitForTimeout(20);
+    }
+    seen += await page.locator('[data-testid=gallery-card]').count();
+    pages++;
+    if (seen < files) {
+      if (!range) throw new Error(`gallery ${label}: ${seen} of ${files} cards and no pager`);
+      const first = await page.locator('[data-testid=gallery-card]').first().textContent();
+      await page.locator('[data-testid=pager] button', { hasText: 'Next' }).click();
+      await page.waitForFunction(
+        f => document.querySelector('[data-testid=gallery-card]')?.textContent !== f, first, { timeout: 60_000 });
+    }
+  }
+  emit({ kind: 'gallery', label, ms: Date.now() - started, pages });
+}
+
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 try {
   const newPage = async base => {
@@ -175,6 +230,7 @@ try {
   if (mode === 'upload') await upload(page, await newPage(rest[3]), rest);
   else if (mode === 'threshold') await threshold(page, await newPage(rest[0]), rest);
   else if (mode === 'render') await render(page, rest);
+  else if (mode === 'gallery') await gallery(page, rest);
   else throw new Error(`unknown mode ${mode}`);
 } finally {
   await browser.close();

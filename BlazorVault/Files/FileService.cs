@@ -401,11 +401,13 @@ public sealed class FileService(
     public async Task<FileItem?> GetAsync(string ownerId, Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await OwnedLiveFile(db, ownerId, id, cancellationToken);
+        return await _ownedLiveFile(db, ownerId, id, cancellationToken);
     }
 
     // Every owner's download asks this: compiled once, so a request skips EF Core's query pipeline (bench/README.md).
-    private static readonly Func<VaultDbContext, string, Guid, CancellationToken, Task<FileItem?>> OwnedLiveFile =
+    // Per instance, not static: a compiled query runs only against the model it was compiled for, and each
+    // app (a test host, say, on another provider) has its own.
+    private readonly Func<VaultDbContext, string, Guid, CancellationToken, Task<FileItem?>> _ownedLiveFile =
         EF.CompileAsyncQuery((VaultDbContext db, string ownerId, Guid id, CancellationToken cancellationToken) => db.Files.AsNoTracking()
             .Where(f => f.Id == id && f.OwnerId == ownerId && f.TrashId == null)
             .Select(f => new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt, f.FolderId, null))

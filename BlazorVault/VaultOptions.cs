@@ -93,6 +93,14 @@ public sealed class DownloadSettings
     /// download does, with no sign-in and no database, the floor that downloads are measured against. Off by default.
     /// </summary>
     public bool BareBenchEndpoint { get; set; }
+
+    /// <summary>
+    /// Behind nginx: the path of an <c>internal</c> nginx location whose <c>alias</c> is the data directory's
+    /// <c>blobs</c> folder, such as <c>/_vault_blobs/</c>. Downloads are then answered with <c>X-Accel-Redirect</c>
+    /// and nginx sends the bytes (<see cref="Files.AccelRedirect"/>). Unset (the default): the app sends them.
+    /// Set it only behind an nginx configured for it, or downloads arrive empty.
+    /// </summary>
+    public string? AccelRedirect { get; set; }
 }
 
 public sealed class TrashSettings

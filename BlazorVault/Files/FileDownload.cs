@@ -93,6 +93,13 @@ public sealed class FileDownloadResult(FileContent content, DownloadPlan? plan =
                 return;
         }
 
+        if (AccelRedirect.PathFor(httpContext, Content, decided) is { } internalPath)
+        {
+            // Every check (and a link's count) is done: nginx sends the bytes, with the headers set so far.
+            AccelRedirect.Answer(httpContext, internalPath, contentType, etag, lastModified);
+            return;
+        }
+
         // ASP.NET's file results then do exactly what was decided: the whole file, or the one range.
         DownloadPlanHeaders.Apply(httpContext.Request, decided);
         IResult inner;

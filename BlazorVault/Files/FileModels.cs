@@ -87,4 +87,7 @@ public sealed record FileContent(FileItem File, string? PhysicalPath, Func<Cance
 {
     /// <summary>Where the bytes can be fetched without the app (a presigned URL of the bucket); null to send them.</summary>
     public Func<Uri?> RedirectUrl { get; init; } = () => null;
+
+    /// <summary>The blob's path below the store's blob directory, for nginx's <c>X-Accel-Redirect</c>; null when the store has no files.</summary>
+    public string? BlobRelativePath { get; init; }
 }

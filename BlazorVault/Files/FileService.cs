@@ -484,6 +484,7 @@ public sealed class FileService(
         new(file, (blobs as IPhysicalBlobFiles)?.GetPhysicalPath(file.Sha256), cancellationToken => blobs.OpenReadAsync(file.Sha256, cancellationToken))
         {
             RedirectUrl = () => (blobs as IPresignedBlobUrls)?.GetDownloadUrl(file.Sha256, file.Name, file.ContentType),
+            BlobRelativePath = (blobs as IPhysicalBlobFiles)?.GetRelativePath(file.Sha256),
         };
 
     internal static string EscapeLike(string term) =>

@@ -82,6 +82,8 @@ public sealed class FileSystemBlobStore : IBlobStore, IPhysicalBlobFiles, IStora
 
     public string? GetPhysicalPath(string sha256) => IsHash(sha256) ? BlobPath(sha256) : null;
 
+    public string? GetRelativePath(string sha256) => IsHash(sha256) ? $"{sha256[..2]}/{sha256[2..4]}/{sha256}" : null;
+
     public Task<bool> DeleteAsync(string sha256, CancellationToken cancellationToken)
     {
         if (GetPhysicalPath(sha256) is not { } path || !File.Exists(path))

@@ -40,6 +40,9 @@ public interface IPhysicalBlobFiles
 {
     /// <summary>The blob's path on disk; null when the hash is malformed.</summary>
     string? GetPhysicalPath(string sha256);
+
+    /// <summary>The same path below the store's blob directory, with <c>/</c> between its parts; null when the hash is malformed.</summary>
+    string? GetRelativePath(string sha256);
 }
 
 /// <summary>An optional capability: how many bytes the store's volume has free (for admission).</summary>

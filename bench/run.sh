@@ -58,7 +58,7 @@ fi
 # --- clean-up ---------------------------------------------------------------------------------
 
 WORK=$(mktemp -d "${BENCH_TMPDIR:-/var/tmp}/blazorvault-bench.XXXXXX")
-APP_PID='' APP2_PID='' APP3_PID='' APP4_PID='' APP5_PID='' NGINX_PID='' SAMPLER_PID='' NODE_PID='' S3_PID='' PG_DATA=''
+APP_PID='' ACCEL_PID='' APP2_PID='' APP3_PID='' APP4_PID='' APP5_PID='' NGINX_PID='' SAMPLER_PID='' NODE_PID='' S3_PID='' PG_DATA=''
 cleanup() {
     local rc=$?
     set +e
@@ -68,7 +68,7 @@ cleanup() {
     # playwright-core closes its Chromium when node gets SIGTERM.
     [[ -n $NODE_PID ]] && kill -TERM "$NODE_PID" 2>/dev/null && sleep 1
     [[ -n $NGINX_PID ]] && kill -QUIT "$NGINX_PID" 2>/dev/null
-    for pid in $APP_PID $APP2_PID $APP3_PID $APP4_PID $APP5_PID; do
+    for pid in $APP_PID $ACCEL_PID $APP2_PID $APP3_PID $APP4_PID $APP5_PID; do
         kill -TERM "$pid" 2>/dev/null
         for _ in {1..50}; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null
@@ -122,6 +122,8 @@ start_app() {
         export Vault__Passwords__BcryptWorkFactor=10
         export Vault__RateLimits__AuthPermitsPerMinute=100000
         export Vault__Links__PermitsPerMinute=1000000
+        # GET /bench/bare/{sha256}: the floor a small download is measured against (never set in production).
+        export Vault__Downloads__BareBenchEndpoint=true
         export Vault__MaxUploadBytes=$((8 * 1024 * 1024 * 1024))
         export Vault__DefaultQuotaBytes=$((1024 * 1024 * 1024 * 1024))
         (($#)) && export "$@"
@@ -139,6 +141,9 @@ start_app() {
 start_app "$WORK/data" "$WORK/app.log"
 APP_PID=$STARTED_PID APP=$STARTED_URL
 log "app pid $APP_PID on $APP"
+# A second instance on the same data, behind nginx, handing its downloads to nginx (X-Accel-Redirect).
+start_app "$WORK/data" "$WORK/app-accel.log" Vault__Downloads__AccelRedirect=/_vault_blobs/
+ACCEL_PID=$STARTED_PID ACCEL=$STARTED_URL
 
 # register <user> <cookie jar>: the /register form, antiforgery token included; leaves the session cookie in the jar.
 register() {
@@ -176,8 +181,8 @@ head -c "$((RSS_MIB * 1024 * 1024))" /dev/urandom >"$RSS"
 head -c "$((BROWSER_MIB * 1024 * 1024))" /dev/urandom >"$BROWSER_FILE"
 BIG_BYTES=$(stat -c %s "$BIG")
 
-NGINX_PORT=$(free_port)
-NGX="http://127.0.0.1:$NGINX_PORT"
+NGINX_PORT=$(free_port) NGINX_APP_PORT=$(free_port)
+NGX="http://127.0.0.1:$NGINX_PORT" NGX_APP="http://127.0.0.1:$NGINX_APP_PORT"
 chmod 755 "$WORK"
 cat >"$WORK/nginx/nginx.conf" <<EOF
 $([[ $(id -u) == 0 ]] && echo "user $(id -un) $(id -gn);")
@@ -206,6 +211,25 @@ http {
             dav_methods PUT DELETE;
             create_full_put_path on;
             client_max_body_size 0;
+        }
+    }
+    # The accel instance behind nginx, as deploy/nginx-single.conf has it (Host with its port, for the share link's redirect).
+    server {
+        listen 127.0.0.1:$NGINX_APP_PORT;
+        proxy_http_version 1.1;
+        proxy_set_header Host \$http_host;
+        proxy_max_temp_file_size 0;
+        location / { proxy_pass $ACCEL; proxy_set_header Connection ""; }
+        location /_vault_blobs/ {
+            internal;
+            alias $WORK/data/blobs/;
+            etag off;
+            if_modified_since off;
+            max_ranges 1;
+            add_header ETag \$upstream_http_etag;
+            add_header Last-Modified \$upstream_http_last_modified;
+            add_header Content-Security-Policy \$upstream_http_content_security_policy always;
+            add_header X-Content-Type-Options \$upstream_http_x_content_type_options always;
         }
     }
 }
@@ -294,9 +318,13 @@ timed_download() {
     [[ $code == 200 && $size == "$BIG_BYTES" ]] || die "download of $url answered $code with $size bytes"
     mbps "$size" "$secs"
 }
+ACCEL_LINK=${BIG_LINK/$APP/$NGX_APP}
 dl_bearer=() dl_cookie=() dl_link=() dl_nginx=() r_dl_bearer=() r_dl_cookie=() r_dl_link=()
-for who in bearer cookie link nginx; do  # warm-up: page cache and JIT, not measured
+dl_accel=() dl_accel_link=() r_dl_accel=() r_dl_accel_link=()
+for who in bearer cookie link nginx accel accel_link; do  # warm-up: page cache and JIT, not measured
     case $who in
+    accel) timed_download "$NGX_APP/api/files/$BIG_ID/content" -H "Authorization: Bearer $TOKEN" >/dev/null ;;
+    accel_link) timed_download "$ACCEL_LINK" -L >/dev/null ;;
     bearer) timed_download "$APP/api/files/$BIG_ID/content" -H "Authorization: Bearer $TOKEN" >/dev/null ;;
     cookie) timed_download "$APP/download/$BIG_ID" -b "$WORK/bench.cookies" >/dev/null ;;
     link) timed_download "$BIG_LINK" -L >/dev/null ;;
@@ -306,9 +334,11 @@ done
 for ((run = 1; run <= RUNS; run++)); do
     log "download run $run/$RUNS"
     declare -A m=()
-    order=(bearer cookie link nginx); ((run % 2 == 0)) && order=(nginx link cookie bearer)
+    order=(bearer cookie link nginx accel accel_link); ((run % 2 == 0)) && order=(accel_link accel nginx link cookie bearer)
     for who in "${order[@]}"; do
         case $who in
+        accel) m[accel]=$(timed_download "$NGX_APP/api/files/$BIG_ID/content" -H "Authorization: Bearer $TOKEN") ;;
+        accel_link) m[accel_link]=$(timed_download "$ACCEL_LINK" -L) ;;
         bearer) m[bearer]=$(timed_download "$APP/api/files/$BIG_ID/content" -H "Authorization: Bearer $TOKEN") ;;
         cookie) m[cookie]=$(timed_download "$APP/download/$BIG_ID" -b "$WORK/bench.cookies") ;;
         link) m[link]=$(timed_download "$BIG_LINK" -L) ;;
@@ -318,31 +348,50 @@ for ((run = 1; run <= RUNS; run++)); do
     dl_bearer+=("${m[bearer]}") dl_cookie+=("${m[cookie]}") dl_link+=("${m[link]}") dl_nginx+=("${m[nginx]}")
     r_dl_bearer+=("$(ratio "${m[bearer]}" "${m[nginx]}")") r_dl_cookie+=("$(ratio "${m[cookie]}" "${m[nginx]}")")
     r_dl_link+=("$(ratio "${m[link]}" "${m[nginx]}")")
+    dl_accel+=("${m[accel]}") dl_accel_link+=("${m[accel_link]}")
+    r_dl_accel+=("$(ratio "${m[accel]}" "${m[nginx]}")") r_dl_accel_link+=("$(ratio "${m[accel_link]}" "${m[nginx]}")")
     unset m
 done
 
 # --- 4 KiB requests per second with wrk -----------------------------------------------------------
 
-# rps <url> [header] -> requests/s; fails on any non-2xx answer or socket error
+# rps <url> [header] -> requests/s; fails on any non-2xx answer or socket error. Leaves the p99 latency (ms) in $WORK/p99.
 rps() {
     local out header=()
     [[ -n ${2:-} ]] && header=(-H "$2")
-    out=$(wrk -t2 -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" "${header[@]}" "$1")
+    out=$(wrk -t2 -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --latency "${header[@]}" "$1")
     if grep -q 'Non-2xx' <<<"$out"; then die "wrk got error answers from $1: $(grep Non-2xx <<<"$out")"; fi
     grep -q 'Socket errors' <<<"$out" && log "wrk socket errors on $1: $(grep 'Socket errors' <<<"$out")"
+    awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+        print (u == "us" ? v / 1000 : u == "s" ? v * 1000 : u == "m" ? v * 60000 : v) }' <<<"$out" >"$WORK/p99"
     awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
 }
-for url in "$APP/api/files/$SMALL_ID/content" "$SMALL_GRANT" "$NGX/small.bin"; do  # warm-up
+SMALL_SHA=$(curl -fsS "$APP/api/files/$SMALL_ID" -H "Authorization: Bearer $TOKEN" | jq -r .sha256)
+SESSION=$(awk '$6 == "BlazorVault.Session" { print $7 }' "$WORK/bench.cookies")
+# A link with a download limit (high enough for the run) counts every download in one conditional statement.
+LIMITED_LINK=$(curl -fsS -X POST "$APP/api/files/$SMALL_ID/links" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"maxDownloads":1000000000}' | jq -r .url)/download
+LIMITED_GRANT=$(curl -sS -o /dev/null -w '%{redirect_url}' "$LIMITED_LINK")
+[[ $LIMITED_GRANT == *token=* ]] || die "the limited share link did not redirect to a download grant"
+for url in "$APP/api/files/$SMALL_ID/content" "$SMALL_GRANT" "$NGX/small.bin" "$APP/bench/bare/$SMALL_SHA"; do  # warm-up
     wrk -t2 -c"$WRK_CONNECTIONS" -d2s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null
 done
 rps_bearer=() rps_link=() rps_nginx=() r_rps_bearer=() r_rps_link=()
+rps_bare=() rps_cookie=() rps_limited=() r_bare_bearer=() r_bare_cookie=() r_bare_link=() r_bare_limited=() r_bare_nginx=()
+p99_bare=() p99_link=() p99_limited=() r_p99_link=() r_p99_limited=()
 for ((run = 1; run <= RUNS; run++)); do
     log "4 KiB wrk run $run/$RUNS"
+    a=$(rps "$APP/bench/bare/$SMALL_SHA") pa=$(cat "$WORK/p99")
     b=$(rps "$APP/api/files/$SMALL_ID/content" "Authorization: Bearer $TOKEN")
-    l=$(rps "$SMALL_GRANT")
+    c=$(rps "$APP/download/$SMALL_ID" "Cookie: BlazorVault.Session=$SESSION")
+    l=$(rps "$SMALL_GRANT") pl=$(cat "$WORK/p99")
+    k=$(rps "$LIMITED_GRANT") pk=$(cat "$WORK/p99")
     n=$(rps "$NGX/small.bin")
-    rps_bearer+=("$b") rps_link+=("$l") rps_nginx+=("$n")
+    rps_bearer+=("$b") rps_link+=("$l") rps_nginx+=("$n") rps_bare+=("$a") rps_cookie+=("$c") rps_limited+=("$k")
     r_rps_bearer+=("$(ratio "$b" "$n")") r_rps_link+=("$(ratio "$l" "$n")")
+    r_bare_bearer+=("$(ratio "$b" "$a")") r_bare_cookie+=("$(ratio "$c" "$a")") r_bare_link+=("$(ratio "$l" "$a")")
+    r_bare_limited+=("$(ratio "$k" "$a")") r_bare_nginx+=("$(ratio "$a" "$n")")
+    p99_bare+=("$pa") p99_link+=("$pl") p99_limited+=("$pk") r_p99_link+=("$(ratio "$pl" "$pa")") r_p99_limited+=("$(ratio "$pk" "$pa")")
 done
 
 # --- peak RSS: a 2 GiB upload and a 2 GiB download at once ----------------------------------------
@@ -670,8 +719,17 @@ Medians of $RUNS runs (browser upload: $BROWSER_RUNS, threshold sweep: $THRESHOL
 | $BIG_L download, owner bearer /api/files/{id}/content vs nginx | $(fmt1 "$d_b") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_b") | >= 0.7 | $(met "$rd_b" '>=' 0.7) |
 | $BIG_L download, owner cookie /download/{id} vs nginx | $(fmt1 "$d_c") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_c") | >= 0.7 | $(met "$rd_c" '>=' 0.7) |
 | $BIG_L download, share link /s/{id}/download (its 302 to the download grant followed) vs nginx | $(fmt1 "$d_l") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$rd_l") | >= 0.7 | $(met "$rd_l" '>=' 0.7) |
-| 4 KiB download, owner bearer, wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$q_b") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_b") | >= 0.4 | $(met "$rq_b" '>=' 0.4) |
-| 4 KiB download, share link's download grant, wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$q_l") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_l") | >= 0.4 | $(met "$rq_l" '>=' 0.4) |
+| $BIG_L download, owner bearer, behind nginx with X-Accel-Redirect (Vault:Downloads:AccelRedirect) vs nginx serving the file | $(fmt1 "$(med "${dl_accel[@]}")") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$(med "${r_dl_accel[@]}")") | >= 0.9 | $(met "$(med "${r_dl_accel[@]}")" '>=' 0.9) |
+| $BIG_L download, share link (302 followed), behind nginx with X-Accel-Redirect vs nginx serving the file | $(fmt1 "$(med "${dl_accel_link[@]}")") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$(med "${r_dl_accel_link[@]}")") | >= 0.9 | $(met "$(med "${r_dl_accel_link[@]}")" '>=' 0.9) |
+| 4 KiB download, the bare endpoint (same app and bytes, no sign-in, no database), wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$(med "${rps_bare[@]}")") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$(med "${r_bare_nginx[@]}")") | – | – |
+| 4 KiB download, owner bearer, vs the bare endpoint | $(fmt0 "$q_b") req/s | $(fmt0 "$(med "${rps_bare[@]}")") req/s | $(fmtr "$(med "${r_bare_bearer[@]}")") | >= 0.6 | $(met "$(med "${r_bare_bearer[@]}")" '>=' 0.6) |
+| 4 KiB download, owner cookie /download/{id}, vs the bare endpoint | $(fmt0 "$(med "${rps_cookie[@]}")") req/s | $(fmt0 "$(med "${rps_bare[@]}")") req/s | $(fmtr "$(med "${r_bare_cookie[@]}")") | >= 0.6 | $(met "$(med "${r_bare_cookie[@]}")" '>=' 0.6) |
+| 4 KiB download, share link's download grant (no limit), vs the bare endpoint | $(fmt0 "$q_l") req/s | $(fmt0 "$(med "${rps_bare[@]}")") req/s | $(fmtr "$(med "${r_bare_link[@]}")") | >= 0.6 | $(met "$(med "${r_bare_link[@]}")" '>=' 0.6) |
+| 4 KiB download, share link's download grant (with a download limit), vs the bare endpoint | $(fmt0 "$(med "${rps_limited[@]}")") req/s | $(fmt0 "$(med "${rps_bare[@]}")") req/s | $(fmtr "$(med "${r_bare_limited[@]}")") | >= 0.6 | $(met "$(med "${r_bare_limited[@]}")" '>=' 0.6) |
+| 4 KiB share link (no limit), p99 latency vs the bare endpoint's | $(fmt1 "$(med "${p99_link[@]}")") ms | $(fmt1 "$(med "${p99_bare[@]}")") ms | $(fmtr "$(med "${r_p99_link[@]}")") | <= 3 | $(met "$(med "${r_p99_link[@]}")" '<=' 3) |
+| 4 KiB share link (with a limit), p99 latency vs the bare endpoint's | $(fmt1 "$(med "${p99_limited[@]}")") ms | $(fmt1 "$(med "${p99_bare[@]}")") ms | $(fmtr "$(med "${r_p99_limited[@]}")") | <= 3 | $(met "$(med "${r_p99_limited[@]}")" '<=' 3) |
+| 4 KiB download, owner bearer, vs nginx | $(fmt0 "$q_b") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_b") | – | – |
+| 4 KiB download, share link's download grant, vs nginx | $(fmt0 "$q_l") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$rq_l") | – | – |
 | Peak RSS during a $RSS_L upload + $RSS_L download at once (RSS before: $rss_before_mib MiB) | $rss_peak_mib MiB | – | – | <= 250 MiB | $(met "$rss_peak_mib" '<=' 250) |
 | Browser upload $BROWSER_MIB MiB: dashboard over HTTP (tus, one PATCH) vs fetch() POST /api/files | $(fmt1 "$b_tus") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb_tus") | >= 0.8 | $(met "$rb_tus" '>=' 0.8) |
 | Browser upload $BROWSER_MIB MiB: dashboard over SignalR (InputFile, threshold raised) vs fetch() POST /api/files | $(fmt1 "$b_sig") MB/s | $(fmt1 "$b_fe") MB/s | $(fmtr "$rb_sig") | – | – |

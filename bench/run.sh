@@ -370,7 +370,7 @@ SMALL_SHA=$(curl -fsS "$APP/api/files/$SMALL_ID" -H "Authorization: Bearer $TOKE
 SESSION=$(awk '$6 == "BlazorVault.Session" { print $7 }' "$WORK/bench.cookies")
 # A link with a download limit (high enough for the run) counts every download in one conditional statement.
 LIMITED_LINK=$(curl -fsS -X POST "$APP/api/files/$SMALL_ID/links" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d '{"maxDownloads":1000000000}' | jq -r .url)/download
+    -d '{"maxDownloads":1000000}' | jq -r .url)/download
 LIMITED_GRANT=$(curl -sS -o /dev/null -w '%{redirect_url}' "$LIMITED_LINK")
 [[ $LIMITED_GRANT == *token=* ]] || die "the limited share link did not redirect to a download grant"
 for url in "$APP/api/files/$SMALL_ID/content" "$SMALL_GRANT" "$NGX/small.bin" "$APP/bench/bare/$SMALL_SHA"; do  # warm-up

@@ -51,6 +51,65 @@ public abstract class ApiTokenTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Contains("\"userName\":\"alice\"", await me.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AToken_WhoseSignatureWasCheckedBefore_IsStillRefused_AfterTheStampChanges_OrTheUserGoes()
+    {
+        using var client = _app.CreateBrowserClient();
+        var token = await ForgeAsync(audience: "api", expires: DateTime.UtcNow.AddMinutes(30));
+        // Twice: the second request finds the token's checked signature remembered.
+        using (var first = await GetMeAsync(client, token))
+        using (var second = await GetMeAsync(client, token))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+            Assert.Contains("\"userName\":\"alice\"", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<VaultUser>>();
+            await users.UpdateSecurityStampAsync((await users.FindByNameAsync("alice"))!);
+        }
+
+        using (var afterStamp = await GetMeAsync(client, token))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, afterStamp.StatusCode);
+        }
+
+        var fresh = await ForgeAsync(audience: "api", expires: DateTime.UtcNow.AddMinutes(30));
+        using (var ok = await GetMeAsync(client, fresh))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<VaultUser>>();
+            await users.DeleteAsync((await users.FindByNameAsync("alice"))!);
+        }
+
+        using var afterDelete = await GetMeAsync(client, fresh);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterDelete.StatusCode);
+    }
+
+    [Fact]
+    public async Task ATamperedCopyOfAValidToken_IsRefused_EvenWhileTheTokenIsRemembered()
+    {
+        using var client = _app.CreateBrowserClient();
+        var token = await ForgeAsync(audience: "api", expires: DateTime.UtcNow.AddMinutes(30));
+        using (var ok = await GetMeAsync(client, token))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        var parts = token.Split('.');
+        var claims = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1])).Replace("\"alice\"", "\"mallory\"", StringComparison.Ordinal);
+        var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(claims))}.{parts[2]}";
+
+        using var refused = await GetMeAsync(client, tampered);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
     [Theory]
     [InlineData("alice", "wrong password")]
     [InlineData("nobody", FormClient.DefaultPassword)]

@@ -93,10 +93,13 @@ public static class AccountsExtensions
 
         services.AddSigningKeyRing(ApiTokenService.Audience);
         services.AddSingleton<ApiTokenService>();
+        services.AddSingleton<ValidatedTokenCache>();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<ApiTokenService>((options, tokens) =>
+            .Configure<ApiTokenService, ValidatedTokenCache>((options, tokens, cache) =>
             {
                 options.MapInboundClaims = false;
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(cache);
                 options.TokenValidationParameters = tokens.ValidationParameters();
                 options.Events = new JwtBearerEvents { OnTokenValidated = ApiTokenService.CheckUserAsync };
             });

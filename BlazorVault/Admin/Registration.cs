@@ -25,6 +25,13 @@ public sealed class RegistrationSettings(IDbContextFactory<VaultDbContext> datab
         return Enum.TryParse<RegistrationMode>(stored, out var mode) && Enum.IsDefined(mode) ? mode : options.Value.Mode;
     }
 
+    /// <summary>No account yet: the first registration is open whatever the mode, and makes the admin.</summary>
+    public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return !await db.Users.AnyAsync(cancellationToken);
+    }
+
     /// <summary>Whether an invite link can still be used (for the form; the registration itself decides again, atomically).</summary>
     public async Task<bool> InviteIsUsableAsync(string? secret, CancellationToken cancellationToken = default)
     {

@@ -61,7 +61,7 @@ public sealed class AccountDeletion(
             fileCount = await owned.CountAsync(cancellationToken);
             bytes = (await owned.SumAsync(f => (long?)f.Size, cancellationToken) ?? 0)
                 + (await versions.SumAsync(v => (long?)v.Size, cancellationToken) ?? 0);
-            hashes = await owned.Select(f => f.Sha256).Union(versions.Select(v => v.Sha256)).Take(InlineBlobRemovals).ToListAsync(cancellationToken);
+            hashes = await owned.Select(f => f.Sha256).Union(versions.Select(v => v.Sha256)).OrderBy(h => h).Take(InlineBlobRemovals).ToListAsync(cancellationToken);
             await db.Blobs.Where(b => owned.Any(f => f.Sha256 == b.Sha256) || versions.Any(v => v.Sha256 == b.Sha256)).ExecuteUpdateAsync(
                 set => set.SetProperty(
                     b => b.RefCount,

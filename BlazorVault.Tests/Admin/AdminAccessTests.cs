@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
+using System.Text.Json;
 using BlazorVault.Data;
 using BlazorVault.Tests.Files;
 using BlazorVault.Tests.Infrastructure;
@@ -182,6 +182,30 @@ public abstract class AdminAccessTests(DatabaseProvider provider)
 
         using var negative = await bed.Admin.Api.PutAsJsonAsync($"api/admin/users/{id}/quota", new { quotaBytes = -1 });
         Assert.Equal(HttpStatusCode.BadRequest, negative.StatusCode);
+    }
+
+    [Fact]
+    public async Task Overview_ShowsTheLastFailureOfABackgroundJob()
+    {
+        await using var bed = await AdminTestBed.StartAsync(provider);
+        var job = new FailingJob(bed.App.Services.GetRequiredService<JobLeases>());
+        await Assert.ThrowsAsync<IOException>(() => job.TryRunAsync(CancellationToken.None));
+
+        using var overview = await AdminTestBed.JsonAsync(await bed.Admin.Api.GetAsync("api/admin/overview"), HttpStatusCode.OK);
+        var failing = overview.RootElement.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("name").GetString() == "failing");
+        Assert.Equal("IOException: the disk is on fire", failing.GetProperty("lastError").GetString());
+        Assert.Equal(JsonValueKind.String, failing.GetProperty("lastErrorAt").ValueKind);
+        Assert.Contains("the disk is on fire", await bed.Admin.Browser.GetStringAsync("admin"), StringComparison.Ordinal);
+    }
+
+    private sealed class FailingJob(JobLeases leases)
+        : LeasedJob(leases, new InstanceIdentity(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+    {
+        protected override string Name => "failing";
+
+        protected override TimeSpan Interval => TimeSpan.FromHours(1);
+
+        protected override Task<string?> RunOnceAsync(CancellationToken cancellationToken) => throw new IOException("the disk is on fire");
     }
 
     /// <summary>Every route of the admin area, from the app's own endpoint table, with its parameters filled in.</summary>

@@ -14,11 +14,14 @@ namespace BlazorVault.Admin;
 /// Asked of the database on every request and every action, never cached: a demoted or disabled admin
 /// loses the admin area at once.
 /// </summary>
-public sealed class AdminAccess(IDbContextFactory<VaultDbContext> databases, IOptions<AdminOptions> options, ILookupNormalizer normalizer)
+public sealed class AdminAccess(IDbContextFactory<VaultDbContext> databases, IOptions<AdminOptions> options)
 {
+    // Identity's own normalizer, which the app does not replace; Identity registers it scoped, and this is a singleton.
+    internal static readonly ILookupNormalizer Normalizer = new UpperInvariantLookupNormalizer();
+
     private readonly string[] _configured = [.. options.Value.UserNames
         .Where(n => !string.IsNullOrWhiteSpace(n))
-        .Select(n => normalizer.NormalizeName(n.Trim()))];
+        .Select(n => Normalizer.NormalizeName(n.Trim()))];
 
     /// <summary>Normalized names from configuration.</summary>
     public IReadOnlyList<string> ConfiguredNames => _configured;

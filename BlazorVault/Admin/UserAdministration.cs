@@ -17,7 +17,6 @@ public sealed class UserAdministration(
     AdminAccess admins,
     AccountDeletion deletion,
     IServiceScopeFactory scopes,
-    ILookupNormalizer normalizer,
     IOptions<VaultOptions> options,
     TimeProvider clock,
     ILogger<UserAdministration> logger)
@@ -37,7 +36,7 @@ public sealed class UserAdministration(
         var users = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var key = normalizer.NormalizeName(search.Trim());
+            var key = AdminAccess.Normalizer.NormalizeName(search.Trim());
             users = users.Where(u => u.NormalizedUserName!.Contains(key));
         }
 

@@ -1,5 +1,6 @@
 using BlazorVault;
 using BlazorVault.Accounts;
+using BlazorVault.Admin;
 using BlazorVault.Components;
 using BlazorVault.Data;
 using BlazorVault.Files;
@@ -16,6 +17,7 @@ builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddFiles(builder.Configuration);
 builder.Services.AddUploads(builder.Configuration);
 builder.Services.AddSharing(builder.Configuration);
+builder.Services.AddAdmin(builder.Configuration);
 builder.Services.AddVaultOpenApi();
 builder.Services.AddVaultForwardedHeaders();
 
@@ -47,6 +49,7 @@ app.MapAccounts();
 app.MapFiles();
 app.MapUploads();
 app.MapSharing();
+app.MapAdmin();
 app.MapVaultHealth();
 app.MapVaultOpenApi();
 

@@ -66,7 +66,7 @@ public static class AccountsExtensions
 
         services.AddIdentityCore<VaultUser>()
             .AddEntityFrameworkStores<VaultDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<VaultSignInManager>()
             .AddPasswordValidator<CommonPasswordValidator>()
             .AddDefaultTokenProviders();
         services.AddOptions<IdentityOptions>().Configure<IOptions<VaultOptions>>((identity, vault) =>

@@ -67,6 +67,10 @@ public sealed class ApiTokenService(
         {
             context.Fail("The token was issued before the user's security stamp changed.");
         }
+        else if (user.DisabledAt is not null)
+        {
+            context.Fail("The token's user is disabled.");
+        }
     }
 
     // Hashed: the stamp itself also keys Identity's own tokens (password reset), and a JWT is readable by whoever holds it.

@@ -48,6 +48,37 @@ public sealed class JobLeases(IDbContextFactory<VaultDbContext> dbFactory, TimeP
         return await db.Leases.Where(l => l.Name == name).Select(l => (DateTimeOffset?)l.ExpiresAt).SingleOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>Records a round of <paramref name="job"/> for the admin area: when it ran, and its failure if it failed.</summary>
+    public async Task RecordRunAsync(string job, Exception? failure)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var error = failure is null ? null : $"{failure.GetType().Name}: {failure.Message}";
+        if (error is { Length: > 2000 })
+        {
+            error = error[..2000];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        if (error is null)
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO "JobRuns" ("Name", "LastRunAt") VALUES ({job}, {now})
+                ON CONFLICT ("Name") DO UPDATE SET "LastRunAt" = {now}
+                """,
+                CancellationToken.None);
+        }
+        else
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO "JobRuns" ("Name", "LastRunAt", "LastErrorAt", "LastError") VALUES ({job}, {now}, {now}, {error})
+                ON CONFLICT ("Name") DO UPDATE SET "LastRunAt" = {now}, "LastErrorAt" = {now}, "LastError" = {error}
+                """,
+                CancellationToken.None);
+        }
+    }
+
     /// <summary>The holders of unexpired leases whose names start with <paramref name="prefix"/>, without it.</summary>
     public async Task<IReadOnlySet<string>> LiveAsync(string prefix, CancellationToken cancellationToken)
     {

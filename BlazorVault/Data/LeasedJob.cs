@@ -39,7 +39,19 @@ public abstract class LeasedJob(JobLeases leases, InstanceIdentity instance, Tim
         var renewing = KeepLeaseAsync(name, lost, stopRenewing.Token);
         try
         {
-            if (await RunOnceAsync(lost.Token) is { } done)
+            string? done;
+            try
+            {
+                done = await RunOnceAsync(lost.Token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await RecordAsync(e);
+                throw;
+            }
+
+            await RecordAsync(null);
+            if (done is not null)
             {
                 logger.LogInformation("{Job}: {Done}", Name, done);
             }
@@ -59,6 +71,19 @@ public abstract class LeasedJob(JobLeases leases, InstanceIdentity instance, Tim
                 // Shutting down: the lease runs out by itself.
                 logger.LogDebug(e, "{Job} could not release its lease", Name);
             }
+        }
+    }
+
+    // For the admin area; a database that cannot take it must not fail the round a second time.
+    private async Task RecordAsync(Exception? failure)
+    {
+        try
+        {
+            await leases.RecordRunAsync(Name, failure);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogDebug(e, "{Job} could not record its round", Name);
         }
     }
 

@@ -58,6 +58,14 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
 
     public DbSet<Files.Viewing.UserPreference> Preferences => Set<Files.Viewing.UserPreference>();
 
+    public DbSet<Admin.InstanceSetting> InstanceSettings => Set<Admin.InstanceSetting>();
+
+    public DbSet<Admin.Invite> Invites => Set<Admin.Invite>();
+
+    public DbSet<Admin.AuditEntry> AuditLog => Set<Admin.AuditEntry>();
+
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -68,6 +76,11 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
         builder.ApplyConfiguration(new Files.Thumbnails.ThumbnailConfiguration());
         builder.ApplyConfiguration(new Files.Viewing.UserPreferenceConfiguration());
         builder.ApplyConfiguration<S3StagingPart>(new S3StagingConfiguration());
+        builder.ApplyConfiguration(new VaultUserConfiguration());
+        builder.ApplyConfiguration<Admin.InstanceSetting>(new Admin.AdminModelConfiguration());
+        builder.ApplyConfiguration<Admin.Invite>(new Admin.AdminModelConfiguration());
+        builder.ApplyConfiguration<Admin.AuditEntry>(new Admin.AdminModelConfiguration());
+        builder.ApplyConfiguration(new JobRunConfiguration());
 
         builder.Entity<StoredFile>(file =>
         {

@@ -176,7 +176,7 @@ public sealed class FileService(
                 await staged.PlaceAsync(CancellationToken.None);
                 await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
                 await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-                var quota = Settings.DefaultQuotaBytes;
+                var quota = await UsageLedger.QuotaAsync(db, ownerId, Settings.DefaultQuotaBytes, CancellationToken.None);
                 if (!await TreeLock.TakeAsync(db, ownerId, CancellationToken.None))
                 {
                     return new UploadResult.Conflict("The account no longer exists.");
@@ -473,7 +473,9 @@ public sealed class FileService(
     public async Task<StorageUsage> GetUsageAsync(string ownerId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return new StorageUsage(await UsageLedger.UsedAsync(db, ownerId, cancellationToken), Settings.DefaultQuotaBytes);
+        return new StorageUsage(
+            await UsageLedger.UsedAsync(db, ownerId, cancellationToken),
+            await UsageLedger.QuotaAsync(db, ownerId, Settings.DefaultQuotaBytes, cancellationToken));
     }
 
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset time) =>

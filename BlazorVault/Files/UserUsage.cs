@@ -57,6 +57,13 @@ public static class UsageLedger
             set => set.SetProperty(u => u.UsedBytes, u => u.UsedBytes > bytes ? u.UsedBytes - bytes : 0), cancellationToken);
     }
 
+    /// <summary>The user's quota: their own (set by an admin, or by their invite), else <paramref name="defaultQuota"/>.</summary>
+    public static async Task<long> QuotaAsync(VaultDbContext db, string userId, long defaultQuota, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return await db.Users.Where(u => u.Id == userId).Select(u => u.QuotaBytes).SingleOrDefaultAsync(cancellationToken) ?? defaultQuota;
+    }
+
     public static async Task<long> UsedAsync(VaultDbContext db, string userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);

@@ -156,8 +156,8 @@ public sealed class ShareLinkService(
             from l in db.ShareLinks.AsNoTracking().Where(named)
             join file in db.Files.AsNoTracking() on l.FileId equals file.Id
             join user in db.Users.AsNoTracking() on file.OwnerId equals user.Id
-            // A file in the trash is not shared; restored, its links work again.
-            where file.TrashId == null
+            // A file in the trash is not shared; restored, its links work again. So with a disabled owner.
+            where file.TrashId == null && user.DisabledAt == null
             select new { link = l, file, SharedBy = user.UserName }).SingleOrDefaultAsync(cancellationToken);
         if (row is null)
         {
@@ -194,7 +194,7 @@ public sealed class ShareLinkService(
         var row = await (
             from l in db.ShareLinks.AsNoTracking()
             join file in db.Files.AsNoTracking() on l.FileId equals file.Id
-            where l.PublicId == publicId && file.TrashId == null
+            where l.PublicId == publicId && file.TrashId == null && db.Users.Any(u => u.Id == file.OwnerId && u.DisabledAt == null)
             select new { link = l, file }).SingleOrDefaultAsync(cancellationToken);
         var now = clock.GetUtcNow();
         // Used up: only what RedeemAsync would answer without counting, for a client holding a resume grant
@@ -239,7 +239,10 @@ public sealed class ShareLinkService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var link = await db.ShareLinks.AsNoTracking().SingleOrDefaultAsync(l => l.Id == claims.LinkId && l.FileId == claims.FileId, cancellationToken);
+        var link = await db.ShareLinks.AsNoTracking().SingleOrDefaultAsync(
+            l => l.Id == claims.LinkId && l.FileId == claims.FileId
+                && db.Files.Any(f => f.Id == l.FileId && db.Users.Any(u => u.Id == f.OwnerId && u.DisabledAt == null)),
+            cancellationToken);
         var now = clock.GetUtcNow();
         if (link is null || (publicId is not null && link.PublicId != publicId) || link.RevokedAt is not null || link.ExpiresAt <= now)
         {

@@ -542,7 +542,7 @@ public sealed class TreeService(
         var used = await UsageLedger.UsedAsync(db, ownerId, cancellationToken);
         var trash = await db.Files.Where(f => f.OwnerId == ownerId && f.TrashId != null).SumAsync(f => (long?)f.Size, cancellationToken) ?? 0;
         var versions = await db.FileVersions.Where(v => v.OwnerId == ownerId).SumAsync(v => (long?)v.Size, cancellationToken) ?? 0;
-        return new UsageBreakdown(used, options.Value.DefaultQuotaBytes, trash, versions);
+        return new UsageBreakdown(used, await UsageLedger.QuotaAsync(db, ownerId, options.Value.DefaultQuotaBytes, cancellationToken), trash, versions);
     }
 
     /// <summary>

@@ -82,7 +82,7 @@ public sealed class TusUploadService(
         }
 
         // The declared length is reserved now, so unfinished uploads can never hold more than the quota.
-        var quota = vaultOptions.Value.DefaultQuotaBytes;
+        var quota = await UsageLedger.QuotaAsync(db, ownerId, vaultOptions.Value.DefaultQuotaBytes, cancellationToken);
         if (!await UsageLedger.TryChargeAsync(db, ownerId, length, quota, cancellationToken))
         {
             return new TusCreation.Refused(new UploadResult.OverQuota(quota, await UsageLedger.UsedAsync(db, ownerId, cancellationToken)));

@@ -126,6 +126,26 @@ public sealed partial class TwoFactorSignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheSameCode_SentFromTwoBrowsersAtOnce_SignsInOnlyOne()
+    {
+        using var first = _app.CreateBrowserClient();
+        using var second = _app.CreateBrowserClient();
+        using (var _ = await first.SignInAsync("alice"))
+        using (var __ = await second.SignInAsync("alice"))
+        {
+        }
+
+        var code = CodeAt(0);
+        var answers = await Task.WhenAll(first.SendCodeAsync(code), second.SendCodeAsync(code));
+
+        Assert.Single(answers, answer => answer.StatusCode == HttpStatusCode.Redirect);
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task RecoveryCodes_EachWorkOnce()
     {
         string[] codes;

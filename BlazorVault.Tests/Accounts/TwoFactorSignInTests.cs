@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using BlazorVault.Accounts;
+using BlazorVault.Data;
 using BlazorVault.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Time.Testing;
@@ -13,7 +14,7 @@ namespace BlazorVault.Tests.Accounts;
 /// now, a code good once, recovery codes good once, wrong codes counting toward the lockout, and
 /// "remember this browser" (until browsers are forgotten).
 /// </summary>
-public sealed partial class TwoFactorSignInTests : IAsyncLifetime
+public abstract partial class TwoFactorSignInTests : IAsyncLifetime
 {
     // Mid-step, so that "one step either side" is exact whatever the real clock does; and not behind the real
     // clock, which Identity's lockout end is set by (a lockout ending further off than the lockout duration is a disabled account).
@@ -21,9 +22,9 @@ public sealed partial class TwoFactorSignInTests : IAsyncLifetime
     private readonly VaultApp _app;
     private string _key = "";
 
-    public TwoFactorSignInTests()
+    protected TwoFactorSignInTests(DatabaseProvider provider)
     {
-        _app = new VaultApp(services: services => services.AddSingleton<TimeProvider>(_clock));
+        _app = new VaultApp(services: services => services.AddSingleton<TimeProvider>(_clock), database: TestDatabase.Create(provider));
     }
 
     public async ValueTask InitializeAsync()
@@ -39,7 +40,11 @@ public sealed partial class TwoFactorSignInTests : IAsyncLifetime
         _key = (await users.GetAuthenticatorKeyAsync(alice))!;
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _app.Database.Drop();
+    }
 
     private string CodeAt(int stepsFromNow) => TestTotp.Code(_key, _clock.GetUtcNow().AddSeconds(30 * stepsFromNow));
 
@@ -279,6 +284,10 @@ public sealed partial class TwoFactorSignInTests : IAsyncLifetime
 
     private static async Task<AngleSharp.Html.Dom.IHtmlDocument> Page(HttpResponseMessage response) =>
         new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+
+    public sealed class OnSqlite() : TwoFactorSignInTests(DatabaseProvider.Sqlite);
+
+    public sealed class OnPostgreSql() : TwoFactorSignInTests(DatabaseProvider.PostgreSql);
 }
 
 internal static class TwoFactorForms

@@ -70,6 +70,7 @@ public sealed class TwoFactorService(
     public async Task DisableAsync(VaultUser user)
     {
         await users.SetTwoFactorEnabledAsync(user, false);
+        // The names Identity's user store keeps both under (TwoFactorPageTests checks that they go).
         await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey");
         await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "RecoveryCodes");
         await ForgetBrowsersAsync(user);

@@ -1,4 +1,6 @@
 using System.Threading.RateLimiting;
+using BlazorVault.Accounts.Passkeys;
+using BlazorVault.Accounts.TwoFactor;
 using BlazorVault.Data;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -68,7 +70,9 @@ public static class AccountsExtensions
             .AddEntityFrameworkStores<VaultDbContext>()
             .AddSignInManager<VaultSignInManager>()
             .AddPasswordValidator<CommonPasswordValidator>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<AuthenticatorCodes>(TokenOptions.DefaultAuthenticatorProvider);
+        services.AddTwoFactor();
         services.AddOptions<IdentityOptions>().Configure<IOptions<VaultOptions>>((identity, vault) =>
         {
             // NIST SP 800-63B: length, not composition; common passwords are refused separately.
@@ -83,6 +87,8 @@ public static class AccountsExtensions
             identity.Lockout.AllowedForNewUsers = true;
             identity.Lockout.MaxFailedAccessAttempts = vault.Value.Lockout.MaxFailedAttempts;
             identity.Lockout.DefaultLockoutTimeSpan = vault.Value.Lockout.Duration;
+            // Version 3 adds the passkeys table.
+            identity.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
         });
         services.AddScoped<IPasswordHasher<VaultUser>, BcryptPasswordHasher>();
         services.AddScoped<PasswordCheck>();
@@ -140,6 +146,7 @@ public static class AccountsExtensions
             .RequireAuthorization(ApiPolicy)
             .WithTags("Accounts")
             .WithName("WhoAmI");
+        endpoints.MapPasskeys();
         return endpoints;
     }
 }

@@ -143,7 +143,7 @@ public sealed class AccountBrowserTests(BrowserFixture browser) : BrowserTest(br
         var user = await NavUser.EvaluateAsync<double[]>("e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).textOverflow === 'ellipsis' ? 1 : 0]");
         Assert.True(user[0] > user[1], "The long name was not cut");
         Assert.Equal(1, user[2]);
-        await Expect(NavUser).ToHaveAttributeAsync("title", longName);
+        await Expect(NavUser).ToHaveAttributeAsync("title", $"Your account: {longName}");
         var navbar = (await Page.Locator("nav.navbar").BoundingBoxAsync())!;
         Assert.True(navbar.Height < 70, $"The navbar takes {navbar.Height}px: it wrapped");
 

@@ -1,4 +1,5 @@
 using BlazorVault.Accounts;
+using BlazorVault.Accounts.Tokens;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 
@@ -21,8 +22,8 @@ public static class OpenApiExtensions
                 {
                     Type = SecuritySchemeType.Http,
                     Scheme = "bearer",
-                    BearerFormat = "JWT",
-                    Description = "An access token from POST /api/token.",
+                    Description = "A short-lived access token from POST /api/token (a JWT, full access), or a personal access token "
+                        + "(bvpat_…, made on the account page), which may use only the operations of its scopes: read, write, share.",
                 };
                 return Task.CompletedTask;
             });
@@ -31,6 +32,12 @@ public static class OpenApiExtensions
             {
                 if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == AccountsExtensions.ApiPolicy))
                 {
+                    if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredScope>().FirstOrDefault() is { } scope)
+                    {
+                        var note = $"Personal access tokens need the {PersonalAccessTokens.NameOf(scope.Scope)} scope.";
+                        operation.Description = string.IsNullOrEmpty(operation.Description) ? note : operation.Description + "\n\n" + note;
+                    }
+
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement
                     {

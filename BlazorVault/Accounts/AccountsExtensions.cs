@@ -1,5 +1,8 @@
 using System.Threading.RateLimiting;
+using BlazorVault.Accounts.Tokens;
 using BlazorVault.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -19,6 +22,12 @@ public static class AccountsExtensions
     /// <summary>Authorization policy for <c>/api/*</c>: bearer tokens only, 401 instead of a redirect.</summary>
     public const string ApiPolicy = "api";
 
+    /// <summary>Holds a personal access token to the endpoint's <see cref="RequiredScope"/> (see <see cref="ApiScopeExtensions.RequireScope"/>).</summary>
+    public const string ScopePolicy = "api-scope";
+
+    /// <summary>The JWT handler's own scheme; <c>Bearer</c> chooses between it and personal access tokens.</summary>
+    private const string JwtScheme = "Jwt";
+
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCascadingAuthenticationState();
@@ -31,7 +40,11 @@ public static class AccountsExtensions
                 options.DefaultScheme = IdentityConstants.ApplicationScheme;
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
-            .AddJwtBearer()
+            .AddJwtBearer(JwtScheme)
+            .AddScheme<AuthenticationSchemeOptions, PersonalAccessTokenHandler>(PersonalAccessTokenHandler.SchemeName, null)
+            // "Bearer" is either kind of token: every policy naming the scheme takes both.
+            .AddPolicyScheme(JwtBearerDefaults.AuthenticationScheme, "Bearer token", options => options.ForwardDefaultSelector = context =>
+                PersonalAccessTokenHandler.CredentialOf(context.Request) is null ? JwtScheme : PersonalAccessTokenHandler.SchemeName)
             .AddIdentityCookies();
 
         services.ConfigureApplicationCookie(options =>
@@ -57,10 +70,26 @@ public static class AccountsExtensions
 
                 return Task.CompletedTask;
             };
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/api"))
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                }
+                else
+                {
+                    context.Response.Redirect(context.RedirectUri);
+                }
+
+                return Task.CompletedTask;
+            };
         });
 
         // Sessions live in the database (DatabaseTicketStore): the cookie names one, the row decides.
         services.AddSingleton<DatabaseTicketStore>();
+        services.AddSingleton<UserSessions>();
+        services.AddSingleton<PersonalAccessTokens>();
+        services.AddScoped<AccountChanges>();
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<DatabaseTicketStore>((options, store) => options.SessionStore = store);
 
@@ -93,7 +122,7 @@ public static class AccountsExtensions
 
         services.AddSigningKeyRing(ApiTokenService.Audience);
         services.AddSingleton<ApiTokenService>();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+        services.AddOptions<JwtBearerOptions>(JwtScheme)
             .Configure<ApiTokenService>((options, tokens) =>
             {
                 options.MapInboundClaims = false;
@@ -101,10 +130,14 @@ public static class AccountsExtensions
                 options.Events = new JwtBearerEvents { OnTokenValidated = ApiTokenService.CheckUserAsync };
             });
 
+        services.AddSingleton<IAuthorizationHandler, ScopeAuthorizationHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, policy => policy
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser());
+                .RequireAuthenticatedUser()
+                // Here too, so that an endpoint that forgot to declare a scope admits no personal access token.
+                .AddRequirements(ScopeRequirement.Instance))
+            .AddPolicy(ScopePolicy, policy => policy.AddRequirements(ScopeRequirement.Instance));
 
         services.AddRateLimiter(options =>
         {
@@ -135,6 +168,7 @@ public static class AccountsExtensions
             .WithName("CreateToken");
         endpoints.MapGet("/api/me", TokenEndpoint.WhoAmI)
             .RequireAuthorization(ApiPolicy)
+            .RequireScope(ApiScopes.Read)
             .WithTags("Accounts")
             .WithName("WhoAmI");
         return endpoints;

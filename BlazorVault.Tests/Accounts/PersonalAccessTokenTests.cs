@@ -29,8 +29,13 @@ public abstract class PersonalAccessTokenTests(SharedVaultApp shared)
 
         using var created = await user.Browser.CreateTokenFormAsync("laptop sync", "30", "read", "write");
 
-        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-        var html = await created.Content.ReadAsStringAsync();
+        // A redirect, so that a reload makes no second token; the secret rides along once, protected.
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        Assert.Equal("/account", App.PathOf(created.Headers.Location));
+        Assert.Null(SecretOn(await created.Content.ReadAsStringAsync()));
+        Assert.Null(SecretOn(string.Join(";", created.Headers.GetValues("Set-Cookie"))));
+        using var shown = await user.Browser.GetAsync("account");
+        var html = await shown.Content.ReadAsStringAsync();
         var secret = SecretOn(html);
         Assert.NotNull(secret);
         Assert.Equal("laptop sync", Parse(html).QuerySelector("[data-testid=new-token] strong")!.TextContent);

@@ -13,6 +13,7 @@ public sealed class AccountChanges(
     UserManager<VaultUser> users,
     SignInManager<VaultUser> signIn,
     PersonalAccessTokens accessTokens,
+    UserSessions sessions,
     ILogger<AccountChanges> logger)
 {
     /// <summary>
@@ -47,6 +48,7 @@ public sealed class AccountChanges(
 
         var revoked = await accessTokens.RevokeAllAsync(user.Id);
         await signIn.RefreshSignInAsync(user);
+        await sessions.RemoveStaleAsync(user.Id, user.SecurityStamp ?? "");
         logger.LogInformation("User {UserId} changed their password; {Tokens} personal access tokens revoked", user.Id, revoked);
         return result;
     }
@@ -68,6 +70,7 @@ public sealed class AccountChanges(
         if (result.Succeeded)
         {
             await signIn.RefreshSignInAsync(user);
+            await sessions.RemoveStaleAsync(user.Id, user.SecurityStamp ?? "");
             logger.LogInformation("User {UserId} changed their user name", user.Id);
         }
 

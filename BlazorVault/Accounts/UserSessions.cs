@@ -55,6 +55,13 @@ public sealed class UserSessions(IDbContextFactory<VaultDbContext> databases, Ti
         return await db.Sessions.Where(s => s.UserId == userId && s.Id != currentSessionId).ExecuteDeleteAsync(cancellationToken);
     }
 
+    /// <summary>Deletes the user's sessions issued under another security stamp: ended already, now gone from the table too.</summary>
+    public async Task<int> RemoveStaleAsync(string userId, string stamp, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.Sessions.Where(s => s.UserId == userId && s.SecurityStamp != stamp).ExecuteDeleteAsync(cancellationToken);
+    }
+
     /// <summary>A public name of a session: a digest of its id, from which the id cannot be recovered.</summary>
     public static string HandleOf(string sessionId) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes("session-handle:" + sessionId)).AsSpan(0, 12));

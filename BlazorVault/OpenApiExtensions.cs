@@ -27,12 +27,15 @@ public static class OpenApiExtensions
                 };
                 return Task.CompletedTask;
             });
-            // Only the operations behind the API policy need the token; /api/token itself does not.
+            // Only the operations that take a token (those declaring a scope: the API policy's and the tus
+            // uploads') need one; /api/token itself does not.
             options.AddOperationTransformer((operation, context, _) =>
             {
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == AccountsExtensions.ApiPolicy))
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                var scope = metadata.OfType<RequiredScope>().FirstOrDefault();
+                if (scope is not null || metadata.OfType<IAuthorizeData>().Any(a => a.Policy == AccountsExtensions.ApiPolicy))
                 {
-                    if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredScope>().FirstOrDefault() is { } scope)
+                    if (scope is not null)
                     {
                         var note = $"Personal access tokens need the {PersonalAccessTokens.NameOf(scope.Scope)} scope.";
                         operation.Description = string.IsNullOrEmpty(operation.Description) ? note : operation.Description + "\n\n" + note;

@@ -305,6 +305,10 @@ public abstract class PersonalAccessTokenTests(SharedVaultApp shared)
         Assert.Contains("the read scope", paths.GetProperty("/api/files").GetProperty("get").GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Contains("the write scope", paths.GetProperty("/api/files").GetProperty("post").GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Contains("the share scope", paths.GetProperty("/api/links/{id}").GetProperty("delete").GetProperty("description").GetString(), StringComparison.Ordinal);
+        var tusCreate = paths.GetProperty("/api/uploads").GetProperty("post");
+        Assert.Contains("the write scope", tusCreate.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(tusCreate.GetProperty("security")[0].TryGetProperty("Bearer", out _));
+        Assert.False(paths.GetProperty("/api/token").GetProperty("post").TryGetProperty("security", out _));
     }
 
     private List<RouteEndpoint> ApiEndpoints() =>

@@ -1,4 +1,5 @@
 using BlazorVault.Accounts;
+using BlazorVault.Accounts.Tokens;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 
@@ -21,16 +22,25 @@ public static class OpenApiExtensions
                 {
                     Type = SecuritySchemeType.Http,
                     Scheme = "bearer",
-                    BearerFormat = "JWT",
-                    Description = "An access token from POST /api/token.",
+                    Description = "A short-lived access token from POST /api/token (a JWT, full access), or a personal access token "
+                        + "(bvpat_…, made on the account page), which may use only the operations of its scopes: read, write, share.",
                 };
                 return Task.CompletedTask;
             });
-            // Only the operations behind the API policy need the token; /api/token itself does not.
+            // Only the operations that take a token (those declaring a scope: the API policy's and the tus
+            // uploads') need one; /api/token itself does not.
             options.AddOperationTransformer((operation, context, _) =>
             {
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == AccountsExtensions.ApiPolicy))
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                var scope = metadata.OfType<RequiredScope>().FirstOrDefault();
+                if (scope is not null || metadata.OfType<IAuthorizeData>().Any(a => a.Policy == AccountsExtensions.ApiPolicy))
                 {
+                    if (scope is not null)
+                    {
+                        var note = $"Personal access tokens need the {PersonalAccessTokens.NameOf(scope.Scope)} scope.";
+                        operation.Description = string.IsNullOrEmpty(operation.Description) ? note : operation.Description + "\n\n" + note;
+                    }
+
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement
                     {

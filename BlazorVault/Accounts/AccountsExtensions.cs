@@ -1,7 +1,10 @@
 using System.Threading.RateLimiting;
 using BlazorVault.Accounts.Passkeys;
+using BlazorVault.Accounts.Tokens;
 using BlazorVault.Accounts.TwoFactor;
 using BlazorVault.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -21,6 +24,12 @@ public static class AccountsExtensions
     /// <summary>Authorization policy for <c>/api/*</c>: bearer tokens only, 401 instead of a redirect.</summary>
     public const string ApiPolicy = "api";
 
+    /// <summary>Holds a personal access token to the endpoint's <see cref="RequiredScope"/> (see <see cref="ApiScopeExtensions.RequireScope"/>).</summary>
+    public const string ScopePolicy = "api-scope";
+
+    /// <summary>The JWT handler's own scheme; <c>Bearer</c> chooses between it and personal access tokens.</summary>
+    private const string JwtScheme = "Jwt";
+
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCascadingAuthenticationState();
@@ -33,7 +42,11 @@ public static class AccountsExtensions
                 options.DefaultScheme = IdentityConstants.ApplicationScheme;
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
-            .AddJwtBearer()
+            .AddJwtBearer(JwtScheme)
+            .AddScheme<AuthenticationSchemeOptions, PersonalAccessTokenHandler>(PersonalAccessTokenHandler.SchemeName, null)
+            // "Bearer" is either kind of token: every policy naming the scheme takes both.
+            .AddPolicyScheme(JwtBearerDefaults.AuthenticationScheme, "Bearer token", options => options.ForwardDefaultSelector = context =>
+                PersonalAccessTokenHandler.CredentialOf(context.Request) is null ? JwtScheme : PersonalAccessTokenHandler.SchemeName)
             .AddIdentityCookies();
 
         services.ConfigureApplicationCookie(options =>
@@ -59,10 +72,26 @@ public static class AccountsExtensions
 
                 return Task.CompletedTask;
             };
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/api"))
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                }
+                else
+                {
+                    context.Response.Redirect(context.RedirectUri);
+                }
+
+                return Task.CompletedTask;
+            };
         });
 
         // Sessions live in the database (DatabaseTicketStore): the cookie names one, the row decides.
         services.AddSingleton<DatabaseTicketStore>();
+        services.AddSingleton<UserSessions>();
+        services.AddSingleton<PersonalAccessTokens>();
+        services.AddScoped<AccountChanges>();
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<DatabaseTicketStore>((options, store) => options.SessionStore = store);
 
@@ -100,7 +129,7 @@ public static class AccountsExtensions
         services.AddSigningKeyRing(ApiTokenService.Audience);
         services.AddSingleton<ApiTokenService>();
         services.AddSingleton<ValidatedTokenCache>();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+        services.AddOptions<JwtBearerOptions>(JwtScheme)
             .Configure<ApiTokenService, ValidatedTokenCache>((options, tokens, cache) =>
             {
                 options.MapInboundClaims = false;
@@ -110,10 +139,14 @@ public static class AccountsExtensions
                 options.Events = new JwtBearerEvents { OnTokenValidated = ApiTokenService.CheckUserAsync };
             });
 
+        services.AddSingleton<IAuthorizationHandler, ScopeAuthorizationHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, policy => policy
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser());
+                .RequireAuthenticatedUser()
+                // Here too, so that an endpoint that forgot to declare a scope admits no personal access token.
+                .AddRequirements(ScopeRequirement.Instance))
+            .AddPolicy(ScopePolicy, policy => policy.AddRequirements(ScopeRequirement.Instance));
 
         services.AddRateLimiter(options =>
         {
@@ -144,6 +177,7 @@ public static class AccountsExtensions
             .WithName("CreateToken");
         endpoints.MapGet("/api/me", TokenEndpoint.WhoAmI)
             .RequireAuthorization(ApiPolicy)
+            .RequireScope(ApiScopes.Read)
             .WithTags("Accounts")
             .WithName("WhoAmI");
         endpoints.MapPasskeys();

@@ -50,26 +50,25 @@ public sealed class ApiTokenService(
     }
 
     /// <summary>
-    /// After the signature and lifetime: the token's user must still exist with the stamp the token was
-    /// issued under. One primary-key lookup per request, not cached, so a deleted account or a changed
-    /// password ends its tokens at once, on every app instance.
+    /// After the signature and lifetime: the token's user must still exist, be allowed in
+    /// (<see cref="AccountStanding"/>, the test personal access tokens and sessions apply too) and have the
+    /// stamp the token was issued under. One primary-key lookup per request, not cached, so a deleted or
+    /// disabled account or a changed password ends its tokens at once, on every app instance.
     /// </summary>
     public static async Task CheckUserAsync(TokenValidatedContext context)
     {
-        var users = context.HttpContext.RequestServices.GetRequiredService<UserManager<VaultUser>>();
+        var services = context.HttpContext.RequestServices;
+        var users = services.GetRequiredService<UserManager<VaultUser>>();
         var user = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub) is { } id ? await users.FindByIdAsync(id) : null;
-        if (user is null)
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (AccountStanding.Refusal(user, now, services.GetRequiredService<IOptions<IdentityOptions>>().Value) is { } refusal)
         {
-            context.Fail("The token's user no longer exists.");
+            context.Fail(refusal);
         }
         else if (context.Principal?.FindFirstValue(StampClaim) is not { } stamp
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stamp), Encoding.ASCII.GetBytes(StampDigest(user.SecurityStamp))))
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stamp), Encoding.ASCII.GetBytes(StampDigest(user!.SecurityStamp))))
         {
             context.Fail("The token was issued before the user's security stamp changed.");
-        }
-        else if (user.DisabledAt is not null)
-        {
-            context.Fail("The token's user is disabled.");
         }
     }
 

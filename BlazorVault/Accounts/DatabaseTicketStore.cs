@@ -25,9 +25,21 @@ public sealed class DatabaseTicketStore(
     /// <summary>Added to the principal a session yields, so that a circuit can ask whether its session still stands.</summary>
     public const string SessionIdClaim = "vault:session";
 
+    /// <summary>How stale a session's last-seen time may get before a request moves it.</summary>
+    public static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(5);
+
     private readonly IDataProtector _protector = protection.CreateProtector("BlazorVault.Sessions");
 
-    public async Task<string> StoreAsync(AuthenticationTicket ticket)
+    public Task<string> StoreAsync(AuthenticationTicket ticket) => StoreAsync(ticket, browser: null, network: null);
+
+    /// <summary>The cookie handler's call: the request tells which browser and network the session is for.</summary>
+    public Task<string> StoreAsync(AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken) =>
+        StoreAsync(
+            ticket,
+            ClientDescription.Browser(httpContext.Request.Headers.UserAgent.ToString()),
+            ClientDescription.Network(httpContext.Connection.RemoteIpAddress));
+
+    private async Task<string> StoreAsync(AuthenticationTicket ticket, string? browser, string? network)
     {
         var now = clock.GetUtcNow();
         var session = new UserSession
@@ -38,6 +50,9 @@ public sealed class DatabaseTicketStore(
             Ticket = Protect(ticket),
             CreatedAt = now,
             ExpiresAt = ExpiryOf(ticket, now),
+            Browser = browser,
+            ClientNetwork = network,
+            LastSeenAt = now,
         };
         await using var db = await databases.CreateDbContextAsync();
         // The user's sessions that ran out go when they sign in again; an account's deletion takes the rest.
@@ -66,19 +81,20 @@ public sealed class DatabaseTicketStore(
         await using var db = await databases.CreateDbContextAsync();
         var found = await db.Sessions
             .Where(s => s.Id == key && s.ExpiresAt > now)
-            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { s.Ticket, s.SecurityStamp, UserStamp = u.SecurityStamp ?? "", u.LockoutEnd })
+            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { s.Ticket, s.SecurityStamp, s.LastSeenAt, UserStamp = u.SecurityStamp ?? "", u.LockoutEnd, u.DisabledAt })
             .FirstOrDefaultAsync();
         if (found is null)
         {
             return null;
         }
 
-        if (!Stands(found.SecurityStamp, found.UserStamp, found.LockoutEnd, now))
+        if (!Stands(found.SecurityStamp, found.UserStamp, found.LockoutEnd, found.DisabledAt, now))
         {
             await db.Sessions.Where(s => s.Id == key).ExecuteDeleteAsync();
             return null;
         }
 
+        await SeenAsync(db, key, found.LastSeenAt, now, CancellationToken.None);
         AuthenticationTicket? ticket;
         try
         {
@@ -111,20 +127,37 @@ public sealed class DatabaseTicketStore(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var found = await db.Sessions
             .Where(s => s.Id == key && s.ExpiresAt > now)
-            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { s.SecurityStamp, UserStamp = u.SecurityStamp ?? "", u.LockoutEnd })
+            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { s.SecurityStamp, s.LastSeenAt, UserStamp = u.SecurityStamp ?? "", u.LockoutEnd, u.DisabledAt })
             .FirstOrDefaultAsync(cancellationToken);
-        return found is not null && Stands(found.SecurityStamp, found.UserStamp, found.LockoutEnd, now);
+        if (found is null || !Stands(found.SecurityStamp, found.UserStamp, found.LockoutEnd, found.DisabledAt, now))
+        {
+            return false;
+        }
+
+        // An open dashboard is the session in use, though it sends no HTTP requests.
+        await SeenAsync(db, key, found.LastSeenAt, now, cancellationToken);
+        return true;
     }
 
     /// <summary>
-    /// A session stands while its stamp is the user's (a password change replaces the user's) and the
-    /// account is not disabled. Disabled is a lock that ends later than failed sign-ins can lock an account
-    /// (<see cref="LockoutOptions.DefaultLockoutTimeSpan"/> from now): someone guessing a password may lock
-    /// the account against new sign-ins, but must not be able to throw its owner out of open sessions.
+    /// Moves the session's last-seen time when it is older than <see cref="LastSeenResolution"/>: a write per
+    /// session every few minutes at most, not one per request. Conditional, so that of concurrent requests one writes.
     /// </summary>
-    private bool Stands(string sessionStamp, string userStamp, DateTimeOffset? lockoutEnd, DateTimeOffset now) =>
-        sessionStamp == userStamp
-        && (lockoutEnd is not { } end || end <= now + identity.Value.Lockout.DefaultLockoutTimeSpan);
+    private static async Task SeenAsync(VaultDbContext db, string key, DateTimeOffset lastSeen, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (lastSeen > now - LastSeenResolution)
+        {
+            return;
+        }
+
+        var before = now - LastSeenResolution;
+        await db.Sessions.Where(s => s.Id == key && s.LastSeenAt <= before)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), cancellationToken);
+    }
+
+    /// <summary>A session stands while its stamp is the user's (a password change replaces the user's) and the account is not disabled (<see cref="AccountStanding"/>).</summary>
+    private bool Stands(string sessionStamp, string userStamp, DateTimeOffset? lockoutEnd, DateTimeOffset? disabledAt, DateTimeOffset now) =>
+        sessionStamp == userStamp && disabledAt is null && !AccountStanding.IsDisabled(lockoutEnd, now, identity.Value.Lockout);
 
     private byte[] Protect(AuthenticationTicket ticket) => _protector.Protect(TicketSerializer.Default.Serialize(ticket));
 

@@ -25,6 +25,15 @@ public sealed class UserSession
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>The browser family and system at sign-in (<see cref="ClientDescription.Browser"/>); null for sessions older than this column.</summary>
+    public string? Browser { get; init; }
+
+    /// <summary>The client's network at sign-in, truncated (<see cref="ClientDescription.Network"/>).</summary>
+    public string? ClientNetwork { get; init; }
+
+    /// <summary>When the session was last used, to within <see cref="DatabaseTicketStore.LastSeenResolution"/>.</summary>
+    public DateTimeOffset LastSeenAt { get; set; }
 }
 
 internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
@@ -37,6 +46,9 @@ internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSe
         session.Property(s => s.SecurityStamp).HasMaxLength(256);
         session.Property(s => s.CreatedAt).HasConversion<UnixTimeConverter>();
         session.Property(s => s.ExpiresAt).HasConversion<UnixTimeConverter>();
+        session.Property(s => s.LastSeenAt).HasConversion<UnixTimeConverter>();
+        session.Property(s => s.Browser).HasMaxLength(ClientDescription.MaxLength);
+        session.Property(s => s.ClientNetwork).HasMaxLength(ClientDescription.MaxLength);
         session.HasOne<VaultUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
         session.HasIndex(s => s.UserId);
     }

@@ -50,6 +50,8 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
 
     public DbSet<UserSession> Sessions => Set<UserSession>();
 
+    public DbSet<Accounts.Tokens.PersonalAccessToken> AccessTokens => Set<Accounts.Tokens.PersonalAccessToken>();
+
     public DbSet<UnknownNameLockout> UnknownNameLockouts => Set<UnknownNameLockout>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -71,6 +73,7 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
         base.OnModelCreating(builder);
         builder.ApplyConfiguration(new SigningKeyConfiguration());
         builder.ApplyConfiguration(new UserSessionConfiguration());
+        builder.ApplyConfiguration(new Accounts.Tokens.PersonalAccessTokenConfiguration());
         builder.ApplyConfiguration(new UnknownNameLockoutConfiguration());
         builder.ApplyConfiguration<S3StagingRecord>(new S3StagingConfiguration());
         builder.ApplyConfiguration(new Files.Thumbnails.ThumbnailConfiguration());

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using BlazorVault.Accounts;
+using BlazorVault.Accounts.Tokens;
 using BlazorVault.Files.Tree;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -45,10 +46,10 @@ internal static class FileEndpoints
             .WithTags(Tag);
 
         api.MapGet("/", List)
-            .WithName("ListFiles")
+            .RequireScope(ApiScopes.Read).WithName("ListFiles")
             .WithSummary("Your files, one page at a time, optionally filtered by name and sorted.");
         api.MapPost("/", Upload)
-            .WithName("UploadFile")
+            .RequireScope(ApiScopes.Write).WithName("UploadFile")
             .WithSummary("Stores the request body (?name= required) or the one file of a multipart/form-data body.")
             // Any media type: a raw body carries the file's own type. (Accepts metadata also filters requests.)
             .Accepts<Stream>(isOptional: true, "application/octet-stream", "multipart/form-data", "*/*")
@@ -58,19 +59,19 @@ internal static class FileEndpoints
             // Bearer tokens are not sent by browsers on their own, so there is no cross-site form to guard against.
             .DisableAntiforgery();
         api.MapGet("/{id:guid}", Get)
-            .WithName("GetFile")
+            .RequireScope(ApiScopes.Read).WithName("GetFile")
             .WithSummary("A file's metadata.");
         api.MapMethods("/{id:guid}/content", [HttpMethods.Get, HttpMethods.Head], Download)
-            .WithName("DownloadFile")
+            .RequireScope(ApiScopes.Read).WithName("DownloadFile")
             .WithSummary("A file's bytes, with Range and If-None-Match support.");
         api.MapDelete("/{id:guid}", Delete)
-            .WithName("DeleteFile")
+            .RequireScope(ApiScopes.Write).WithName("DeleteFile")
             .WithSummary("Moves a file to the trash (restore or delete it for good under /api/trash).");
 
         // Without these a malformed id would find no endpoint at all; with them it is the same 404 as a missing file.
-        api.MapGet("/{id}", MalformedId).ExcludeFromDescription();
-        api.MapGet("/{id}/content", MalformedId).ExcludeFromDescription();
-        api.MapDelete("/{id}", MalformedId).ExcludeFromDescription();
+        api.MapGet("/{id}", MalformedId).RequireScope(ApiScopes.Read).ExcludeFromDescription();
+        api.MapGet("/{id}/content", MalformedId).RequireScope(ApiScopes.Read).ExcludeFromDescription();
+        api.MapDelete("/{id}", MalformedId).RequireScope(ApiScopes.Write).ExcludeFromDescription();
 
         // The browser's download: session cookie, so signed-out visitors are sent to /login like everywhere else.
         endpoints.MapMethods("/download/{id:guid}", [HttpMethods.Get, HttpMethods.Head], Download)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BlazorVault.Accounts;
+using BlazorVault.Accounts.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BlazorVault.Sharing;
@@ -18,9 +19,9 @@ internal static class ShareEndpoints
             .RequireAuthorization(AccountsExtensions.ApiPolicy)
             .DisableAntiforgery()
             .WithTags("Share links");
-        api.MapPost("/files/{id:guid}/links", CreateLink).WithName("CreateShareLink");
-        api.MapGet("/files/{id:guid}/links", ListLinks).WithName("ListShareLinks");
-        api.MapDelete("/links/{id:guid}", RevokeLink).WithName("RevokeShareLink");
+        api.MapPost("/files/{id:guid}/links", CreateLink).RequireScope(ApiScopes.Share).WithName("CreateShareLink");
+        api.MapGet("/files/{id:guid}/links", ListLinks).RequireScope(ApiScopes.Share).WithName("ListShareLinks");
+        api.MapDelete("/links/{id:guid}", RevokeLink).RequireScope(ApiScopes.Share).WithName("RevokeShareLink");
         return api;
     }
 

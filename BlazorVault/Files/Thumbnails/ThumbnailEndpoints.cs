@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BlazorVault.Accounts;
+using BlazorVault.Accounts.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -19,7 +20,7 @@ internal static class ThumbnailEndpoints
         endpoints.MapGet("/api/files/{id:guid}/thumbnail", Get)
             .RequireAuthorization(AccountsExtensions.ApiPolicy)
             .WithTags("Files")
-            .WithName("GetThumbnail")
+            .RequireScope(ApiScopes.Read).WithName("GetThumbnail")
             .WithSummary("A WebP thumbnail of an image file: size=list (128 px) or grid (480 px); 404 with Retry-After while it is being made.")
             .Produces(StatusCodes.Status200OK, contentType: "image/webp")
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Security.Claims;
 using System.Text.Json;
 using BlazorVault.Accounts;
+using BlazorVault.Accounts.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -43,55 +44,55 @@ internal static class TreeEndpoints
     public static IEndpointRouteBuilder MapTreeEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var folders = endpoints.MapGroup("/api/folders").RequireAuthorization(AccountsExtensions.ApiPolicy).WithTags("Folders");
-        folders.MapPost("/", CreateFolder).WithName("CreateFolder").WithSummary("Creates a folder.")
+        folders.MapPost("/", CreateFolder).RequireScope(ApiScopes.Write).WithName("CreateFolder").WithSummary("Creates a folder.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         folders.MapGet("/root", (ClaimsPrincipal user, TreeService tree, CancellationToken ct) => GetFolder(null, user, tree, ct))
-            .WithName("GetRootFolder").WithSummary("The root folder.");
+            .RequireScope(ApiScopes.Read).WithName("GetRootFolder").WithSummary("The root folder.");
         folders.MapGet("/{id:guid}", (Guid id, ClaimsPrincipal user, TreeService tree, CancellationToken ct) => GetFolder(id, user, tree, ct))
-            .WithName("GetFolder").WithSummary("A folder and its path.");
+            .RequireScope(ApiScopes.Read).WithName("GetFolder").WithSummary("A folder and its path.");
         folders.MapGet("/root/children", (ClaimsPrincipal user, TreeService tree, string? page, string? pageSize, string? q, string? sort, CancellationToken ct) =>
                 ListChildren(null, user, tree, page, pageSize, q, sort, ct))
-            .WithName("ListRootChildren").WithSummary("The root's folders, then its files, a page at a time; with q, matches in every folder.");
+            .RequireScope(ApiScopes.Read).WithName("ListRootChildren").WithSummary("The root's folders, then its files, a page at a time; with q, matches in every folder.");
         folders.MapGet("/{id:guid}/children", (Guid id, ClaimsPrincipal user, TreeService tree, string? page, string? pageSize, string? q, string? sort, CancellationToken ct) =>
                 ListChildren(id, user, tree, page, pageSize, q, sort, ct))
-            .WithName("ListFolderChildren").WithSummary("A folder's folders, then its files, a page at a time.");
-        folders.MapPatch("/{id:guid}", UpdateFolder).WithName("UpdateFolder").WithSummary("Renames and/or moves a folder.")
+            .RequireScope(ApiScopes.Read).WithName("ListFolderChildren").WithSummary("A folder's folders, then its files, a page at a time.");
+        folders.MapPatch("/{id:guid}", UpdateFolder).RequireScope(ApiScopes.Write).WithName("UpdateFolder").WithSummary("Renames and/or moves a folder.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        folders.MapDelete("/{id:guid}", TrashFolder).WithName("TrashFolder").WithSummary("Moves a folder and everything in it to the trash.");
+        folders.MapDelete("/{id:guid}", TrashFolder).RequireScope(ApiScopes.Write).WithName("TrashFolder").WithSummary("Moves a folder and everything in it to the trash.");
         folders.MapGet("/root/zip", (ClaimsPrincipal user, ZipDownload zip, HttpContext context) => Zip(user, zip, [], [], true, context))
-            .WithName("DownloadDriveZip").WithSummary("The whole drive as one ZIP, streamed while it is built.");
+            .RequireScope(ApiScopes.Read).WithName("DownloadDriveZip").WithSummary("The whole drive as one ZIP, streamed while it is built.");
         folders.MapGet("/{id:guid}/zip", (Guid id, ClaimsPrincipal user, ZipDownload zip, HttpContext context) => Zip(user, zip, [id], [], false, context))
-            .WithName("DownloadFolderZip").WithSummary("A folder as one ZIP, streamed while it is built.");
-        folders.MapGet("/{id}", NotFoundId).ExcludeFromDescription();
-        folders.MapGet("/{id}/children", NotFoundId).ExcludeFromDescription();
-        folders.MapPatch("/{id}", NotFoundId).ExcludeFromDescription();
-        folders.MapDelete("/{id}", NotFoundId).ExcludeFromDescription();
+            .RequireScope(ApiScopes.Read).WithName("DownloadFolderZip").WithSummary("A folder as one ZIP, streamed while it is built.");
+        folders.MapGet("/{id}", NotFoundId).RequireScope(ApiScopes.Read).ExcludeFromDescription();
+        folders.MapGet("/{id}/children", NotFoundId).RequireScope(ApiScopes.Read).ExcludeFromDescription();
+        folders.MapPatch("/{id}", NotFoundId).RequireScope(ApiScopes.Write).ExcludeFromDescription();
+        folders.MapDelete("/{id}", NotFoundId).RequireScope(ApiScopes.Write).ExcludeFromDescription();
 
         var files = endpoints.MapGroup("/api/files").RequireAuthorization(AccountsExtensions.ApiPolicy).WithTags("Files");
-        files.MapPatch("/{id:guid}", UpdateFile).WithName("UpdateFile").WithSummary("Renames and/or moves a file.")
+        files.MapPatch("/{id:guid}", UpdateFile).RequireScope(ApiScopes.Write).WithName("UpdateFile").WithSummary("Renames and/or moves a file.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        files.MapGet("/{id:guid}/versions", ListVersions).WithName("ListVersions").WithSummary("A file's earlier contents, newest first.");
+        files.MapGet("/{id:guid}/versions", ListVersions).RequireScope(ApiScopes.Read).WithName("ListVersions").WithSummary("A file's earlier contents, newest first.");
         files.MapMethods("/{id:guid}/versions/{versionId:guid}/content", [HttpMethods.Get, HttpMethods.Head], DownloadVersion)
-            .WithName("DownloadVersion").WithSummary("An earlier content's bytes.");
+            .RequireScope(ApiScopes.Read).WithName("DownloadVersion").WithSummary("An earlier content's bytes.");
         files.MapPost("/{id:guid}/versions/{versionId:guid}/restore", RestoreVersion)
-            .WithName("RestoreVersion").WithSummary("Makes an earlier content current again; the current one becomes a version.");
-        files.MapDelete("/{id:guid}/versions/{versionId:guid}", DeleteVersion).WithName("DeleteVersion").WithSummary("Deletes an earlier content for good.");
-        files.MapPatch("/{id}", NotFoundId).ExcludeFromDescription();
+            .RequireScope(ApiScopes.Write).WithName("RestoreVersion").WithSummary("Makes an earlier content current again; the current one becomes a version.");
+        files.MapDelete("/{id:guid}/versions/{versionId:guid}", DeleteVersion).RequireScope(ApiScopes.Write).WithName("DeleteVersion").WithSummary("Deletes an earlier content for good.");
+        files.MapPatch("/{id}", NotFoundId).RequireScope(ApiScopes.Write).ExcludeFromDescription();
 
         var trash = endpoints.MapGroup("/api/trash").RequireAuthorization(AccountsExtensions.ApiPolicy).WithTags("Trash");
-        trash.MapGet("/", ListTrash).WithName("ListTrash").WithSummary("What you deleted, newest first, with where it was.");
-        trash.MapPost("/{id:guid}/restore", Restore).WithName("RestoreFromTrash")
+        trash.MapGet("/", ListTrash).RequireScope(ApiScopes.Read).WithName("ListTrash").WithSummary("What you deleted, newest first, with where it was.");
+        trash.MapPost("/{id:guid}/restore", Restore).RequireScope(ApiScopes.Write).WithName("RestoreFromTrash")
             .WithSummary("Puts a deleted file or folder back where it was (re-making missing folders; a taken name gets a number).");
-        trash.MapDelete("/{id:guid}", DeleteForever).WithName("DeleteFromTrash").WithSummary("Deletes one deleted entry for good.");
-        trash.MapDelete("/", EmptyTrash).WithName("EmptyTrash").WithSummary("Deletes everything in the trash for good.");
-        trash.MapPost("/{id}/restore", NotFoundId).ExcludeFromDescription();
-        trash.MapDelete("/{id}", NotFoundId).ExcludeFromDescription();
+        trash.MapDelete("/{id:guid}", DeleteForever).RequireScope(ApiScopes.Write).WithName("DeleteFromTrash").WithSummary("Deletes one deleted entry for good.");
+        trash.MapDelete("/", EmptyTrash).RequireScope(ApiScopes.Write).WithName("EmptyTrash").WithSummary("Deletes everything in the trash for good.");
+        trash.MapPost("/{id}/restore", NotFoundId).RequireScope(ApiScopes.Write).ExcludeFromDescription();
+        trash.MapDelete("/{id}", NotFoundId).RequireScope(ApiScopes.Write).ExcludeFromDescription();
 
         endpoints.MapGet("/api/usage", async (ClaimsPrincipal user, TreeService tree, CancellationToken ct) => TypedResults.Ok(await tree.GetUsageAsync(OwnerId(user), ct)))
-            .RequireAuthorization(AccountsExtensions.ApiPolicy).WithTags("Files").WithName("GetUsage")
+            .RequireAuthorization(AccountsExtensions.ApiPolicy).WithTags("Files").RequireScope(ApiScopes.Read).WithName("GetUsage")
             .WithSummary("Bytes charged against your quota, and how much of that is in the trash and in earlier versions.");
         endpoints.MapPost("/api/zip", ZipSelection).RequireAuthorization(AccountsExtensions.ApiPolicy).WithTags("Files")
-            .WithName("DownloadSelectionZip").WithSummary("Chosen files and folders as one ZIP, streamed while it is built.");
+            .RequireScope(ApiScopes.Read).WithName("DownloadSelectionZip").WithSummary("Chosen files and folders as one ZIP, streamed while it is built.");
 
         // The dashboard's downloads: session cookie, like /download/{id}.
         endpoints.MapGet("/download/zip", (ClaimsPrincipal user, ZipDownload zip, HttpContext context, Guid[]? file, Guid[]? folder) =>

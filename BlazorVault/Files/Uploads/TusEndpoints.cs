@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using BlazorVault.Accounts;
+using BlazorVault.Accounts.Tokens;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -50,17 +51,17 @@ internal static class TusEndpoints
             .AddEndpointFilter(AntiforgeryFilter);
         secured.MapPost("/", Create)
             .RequireRateLimiting(UploadsExtensions.CreationRateLimit)
-            .WithName("CreateUpload")
+            .RequireScope(ApiScopes.Write).WithName("CreateUpload")
             .WithSummary("tus creation: Upload-Length and Upload-Metadata (filename, filetype) -> 201, Location.");
         secured.MapMethods("/{id}", [HttpMethods.Head], Head)
-            .WithName("GetUploadOffset")
+            .RequireScope(ApiScopes.Write).WithName("GetUploadOffset")
             .WithSummary("tus: Upload-Offset and Upload-Length of an upload.");
         secured.MapPatch("/{id}", Patch)
-            .WithName("AppendToUpload")
+            .RequireScope(ApiScopes.Write).WithName("AppendToUpload")
             .WithSummary("tus: appends the body (application/offset+octet-stream) at Upload-Offset.")
             .Accepts<Stream>(OffsetContentType);
         secured.MapDelete("/{id}", Terminate)
-            .WithName("TerminateUpload")
+            .RequireScope(ApiScopes.Write).WithName("TerminateUpload")
             .WithSummary("tus termination: discards an unfinished upload.");
         return endpoints;
     }

@@ -37,7 +37,9 @@ public static class OpenApiExtensions
                 {
                     if (scope is not null)
                     {
-                        var note = $"Personal access tokens need the {PersonalAccessTokens.NameOf(scope.Scope)} scope.";
+                        var note = scope.Scope == ApiScopes.None
+                            ? "Personal access tokens are refused here: use a short-lived token from /api/token."
+                            : $"Personal access tokens need the {PersonalAccessTokens.NameOf(scope.Scope)} scope.";
                         operation.Description = string.IsNullOrEmpty(operation.Description) ? note : operation.Description + "\n\n" + note;
                     }
 

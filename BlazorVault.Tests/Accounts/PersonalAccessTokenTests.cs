@@ -234,6 +234,21 @@ public abstract class PersonalAccessTokenTests(SharedVaultApp shared)
                 var scope = endpoint.Metadata.GetMetadata<RequiredScope>()!.Scope;
                 var path = PathOf(endpoint);
                 var mediaType = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes.FirstOrDefault(t => !t.Contains('*', StringComparison.Ordinal));
+                if (scope == ApiScopes.None)
+                {
+                    // No personal access token at all, whatever its scopes (the admin API).
+                    foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods)
+                    {
+                        using var refused = await SendAsync(withAllBut[ApiScopes.Read], method, path, mediaType);
+                        using var refusedToo = await SendAsync(withOnly[ApiScopes.Read], method, path, mediaType);
+                        Assert.True(refused.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"{method} {path} with a token: {refused.StatusCode}");
+                        Assert.True(refusedToo.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"{method} {path} with a token: {refusedToo.StatusCode}");
+                        checkedRoutes++;
+                    }
+
+                    continue;
+                }
+
                 foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods)
                 {
                     using (var refused = await SendAsync(withAllBut[scope], method, path, mediaType))

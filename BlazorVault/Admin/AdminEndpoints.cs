@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BlazorVault.Accounts;
+using BlazorVault.Accounts.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -27,6 +28,8 @@ internal static class AdminEndpoints
     {
         var api = endpoints.MapGroup("/api/admin")
             .RequireAuthorization(AdminExtensions.AdminApiPolicy)
+            // An admin's actions need the admin's own short-lived token, never a script's personal access token.
+            .RefusePersonalAccessTokens()
             .DisableAntiforgery()
             .WithTags("Admin");
         api.MapGet("/users", ListUsers).WithName("AdminListUsers");

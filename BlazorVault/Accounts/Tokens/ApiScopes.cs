@@ -38,7 +38,7 @@ internal sealed class ScopeAuthorizationHandler : AuthorizationHandler<ScopeRequ
         {
             context.Succeed(requirement);
         }
-        else if ((context.Resource as HttpContext)?.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>() is { } required
+        else if ((context.Resource as HttpContext)?.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>() is { Scope: not ApiScopes.None } required
             && context.User.HasClaim(PersonalAccessTokens.ScopeClaim, PersonalAccessTokens.NameOf(required.Scope)))
         {
             context.Succeed(requirement);
@@ -64,4 +64,9 @@ public static class ApiScopeExtensions
 
         return builder.WithMetadata(new RequiredScope(scope)).RequireAuthorization(AccountsExtensions.ScopePolicy);
     }
+
+    /// <summary>Declares that no personal access token may be used here, whatever its scopes (the admin API: a short-lived token only).</summary>
+    public static TBuilder RefusePersonalAccessTokens<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequiredScope(ApiScopes.None)).RequireAuthorization(AccountsExtensions.ScopePolicy);
 }

@@ -38,6 +38,8 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
 
     public DbSet<ShareResumeGrant> ShareResumeGrants => Set<ShareResumeGrant>();
 
+    public DbSet<ShareAccess> ShareAccesses => Set<ShareAccess>();
+
     public DbSet<UserUsage> Usage => Set<UserUsage>();
 
     public DbSet<BlobRecord> Blobs => Set<BlobRecord>();
@@ -68,6 +70,7 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
         builder.ApplyConfiguration(new Files.Thumbnails.ThumbnailConfiguration());
         builder.ApplyConfiguration(new Files.Viewing.UserPreferenceConfiguration());
         builder.ApplyConfiguration<S3StagingPart>(new S3StagingConfiguration());
+        builder.ApplyConfiguration(new ShareAccessConfiguration());
 
         builder.Entity<StoredFile>(file =>
         {
@@ -134,6 +137,11 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
             link.HasIndex(l => l.FileId);
             link.Property(l => l.PublicId).HasMaxLength(64);
             link.HasIndex(l => l.PublicId).IsUnique();
+            link.Property(l => l.PasswordHash).HasMaxLength(100);
+            link.Property(l => l.PasswordFailuresSince).HasConversion<UnixTimeConverter>();
+            link.Property(l => l.PausedUntil).HasConversion<UnixTimeConverter>();
+            // The Links page lists a user's links, newest first (ids are time-ordered).
+            link.HasIndex(l => new { l.CreatedById, l.Id });
         });
 
         builder.Entity<ShareResumeGrant>(grant =>

@@ -114,7 +114,8 @@ public sealed class ShareAccessLog(IDbContextFactory<VaultDbContext> dbFactory, 
         var entries = db.ShareAccesses.AsNoTracking().Where(a => a.LinkId == linkId);
         var total = await entries.CountAsync(cancellationToken);
         var items = await entries
-            .OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
+            // Within one millisecond, in the order things happen: view, password, download started, then its end.
+            .OrderByDescending(a => a.At).ThenByDescending(a => a.Kind).ThenByDescending(a => a.Id)
             .Skip(skip).Take(take)
             .Select(a => new ShareAccessEntry(a.At, a.Kind, a.Network, a.Browser, a.Bytes))
             .ToListAsync(cancellationToken);

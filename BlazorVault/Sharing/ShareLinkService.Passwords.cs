@@ -97,6 +97,9 @@ public sealed partial class ShareLinkService
         var pauseEnd = now + Settings.PasswordPause;
         // Not cancellable: a wrong password always counts.
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        // The row stays locked by the update until the commit, so the read after it sees what this failure did,
+        // not a later one's: with many failures at once, exactly the limit-th is the one that pauses.
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         // One statement, evaluated against the row as it was: a stale count starts again at 1, the limit-th
         // failure pauses the link and starts a new count.
         var counted = await db.ShareLinks
@@ -107,6 +110,7 @@ public sealed partial class ShareLinkService
                 .SetProperty(l => l.PasswordFailuresSince, l => l.PasswordFailuresSince <= windowStart || l.PasswordFailures + 1 >= limit ? now : l.PasswordFailuresSince),
                 CancellationToken.None);
         var paused = await db.ShareLinks.AsNoTracking().Where(l => l.Id == link.Id).Select(l => l.PausedUntil).SingleOrDefaultAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
         if (paused > now)
         {
             if (counted > 0 && paused == pauseEnd)

@@ -106,6 +106,7 @@ public abstract class LinkPasswordHttpTests(SharedVaultApp shared)
     [InlineData("""{"password":true}""", "password")]
     [InlineData("""{"expires":"tomorrow"}""", "expires")]
     [InlineData("""[1]""", "body")]
+    [InlineData("""{"password":""", "body")]
     public async Task Patch_WithBadValues_Is400NamingTheField_AndChangesNothing(string body, string field)
     {
         using var alice = await FilesTestClient.CreateAsync(App);
@@ -202,6 +203,23 @@ public abstract class LinkPasswordHttpTests(SharedVaultApp shared)
         Assert.Equal(6, log.GetProperty("total").GetInt32());
         var page2 = await alice.Api.GetFromJsonAsync<JsonElement>($"api/links/{id}/log?page=2&pageSize=4");
         Assert.Equal(2, page2.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task OpenApi_DescribesThePasswordThePatchTheListAndTheLog()
+    {
+        using var client = new HttpClient { BaseAddress = App.BaseAddress };
+        using var document = JsonDocument.Parse(await client.GetStringAsync("openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+
+        Assert.Equal("UpdateShareLink", paths.GetProperty("/api/links/{id}").GetProperty("patch").GetProperty("operationId").GetString());
+        Assert.Equal("ShareLinkLog", paths.GetProperty("/api/links/{id}/log").GetProperty("get").GetProperty("operationId").GetString());
+        Assert.Equal("ListAllShareLinks", paths.GetProperty("/api/links").GetProperty("get").GetProperty("operationId").GetString());
+        Assert.True(schemas.GetProperty("CreateLinkRequest").GetProperty("properties").TryGetProperty("password", out _));
+        Assert.True(schemas.GetProperty("UpdateLinkRequest").GetProperty("properties").TryGetProperty("password", out _));
+        Assert.True(schemas.GetProperty("LinkResponse").GetProperty("properties").TryGetProperty("hasPassword", out _));
+        Assert.True(schemas.GetProperty("LinkAccessResponse").GetProperty("properties").TryGetProperty("network", out _));
     }
 
     public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : LinkPasswordHttpTests(shared), IClassFixture<SharedVaultApp.Sqlite>;

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Json;
 using BlazorVault.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace BlazorVault.Sharing;
 
@@ -99,9 +98,21 @@ internal static class ShareEndpoints
         return TypedResults.Ok(new LinkListResponse([.. listed.Items.Select(o => ToResponse(o.Link, urls, http) with { FileName = o.FileName })], listed.Total, page, pageSize));
     }
 
+    /// <summary>Reads the body itself: "absent" and "null" mean different things here (keep, remove), which a bound record cannot tell apart.</summary>
     public static async Task<Results<Ok<LinkResponse>, NotFound, ValidationProblem>> UpdateLink(
-        Guid id, [FromBody] JsonElement body, ClaimsPrincipal user, ShareLinkService links, ShareUrls urls, HttpRequest http, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, ShareLinkService links, ShareUrls urls, HttpRequest http, CancellationToken cancellationToken)
     {
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Body, default, cancellationToken);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return Invalid("body", "The body is not valid JSON.");
+        }
+
         if (body.ValueKind != JsonValueKind.Object)
         {
             return Invalid("body", "Send a JSON object with any of expiresInHours, maxDownloads and password.");

@@ -95,25 +95,9 @@ namespace BlazorVault.Data.Migrations
                 name: "IX_ShareLinks_CreatedById_Id",
                 table: "ShareLinks");
 
-            migrationBuilder.DropColumn(
-                name: "PasswordFailures",
-                table: "ShareLinks");
-
-            migrationBuilder.DropColumn(
-                name: "PasswordFailuresSince",
-                table: "ShareLinks");
-
-            migrationBuilder.DropColumn(
-                name: "PasswordHash",
-                table: "ShareLinks");
-
-            migrationBuilder.DropColumn(
-                name: "PasswordVersion",
-                table: "ShareLinks");
-
-            migrationBuilder.DropColumn(
-                name: "PausedUntil",
-                table: "ShareLinks");
+            // The new ShareLinks columns stay: dropping a column makes SQLite rebuild the table from the previous
+            // migration's model, and the designer files of 20261129205803 and 20261129210012 lack PublicId, so the
+            // rebuild would drop that column and its index. Unused, with their defaults, they harm nothing.
         }
     }
 }

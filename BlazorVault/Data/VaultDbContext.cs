@@ -38,6 +38,8 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
 
     public DbSet<ShareResumeGrant> ShareResumeGrants => Set<ShareResumeGrant>();
 
+    public DbSet<ShareAccess> ShareAccesses => Set<ShareAccess>();
+
     public DbSet<UserUsage> Usage => Set<UserUsage>();
 
     public DbSet<BlobRecord> Blobs => Set<BlobRecord>();
@@ -84,6 +86,7 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
         builder.ApplyConfiguration<Admin.Invite>(new Admin.AdminModelConfiguration());
         builder.ApplyConfiguration<Admin.AuditEntry>(new Admin.AdminModelConfiguration());
         builder.ApplyConfiguration(new JobRunConfiguration());
+        builder.ApplyConfiguration(new ShareAccessConfiguration());
 
         builder.Entity<StoredFile>(file =>
         {
@@ -150,6 +153,11 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
             link.HasIndex(l => l.FileId);
             link.Property(l => l.PublicId).HasMaxLength(64);
             link.HasIndex(l => l.PublicId).IsUnique();
+            link.Property(l => l.PasswordHash).HasMaxLength(100);
+            link.Property(l => l.PasswordFailuresSince).HasConversion<UnixTimeConverter>();
+            link.Property(l => l.PausedUntil).HasConversion<UnixTimeConverter>();
+            // The Links page lists a user's links, newest first (ids are time-ordered).
+            link.HasIndex(l => new { l.CreatedById, l.Id });
         });
 
         builder.Entity<ShareResumeGrant>(grant =>

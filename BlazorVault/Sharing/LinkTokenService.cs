@@ -6,10 +6,25 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace BlazorVault.Sharing;
 
+/// <summary>What a share token is for.</summary>
+public enum LinkTokenUse
+{
+    /// <summary>The long token that was the whole URL of a link handed out before short URLs.</summary>
+    Link,
+
+    /// <summary>A short-lived grant minted after the link's checks (<see cref="LinkTokenService.CreateDownloadGrant"/>).</summary>
+    Download,
+
+    /// <summary>The proof that its holder gave the link's password (<see cref="LinkTokenService.CreatePasswordProof"/>).</summary>
+    PasswordProof,
+}
+
 /// <summary>The claims a valid share token carries.</summary>
-/// <param name="IsDownloadGrant">True for a short-lived token minted after the link's checks (<see cref="LinkTokenService.CreateDownloadGrant"/>);
-/// false for the long token in the URL of a link handed out before short URLs.</param>
-public sealed record LinkClaims(Guid LinkId, Guid FileId, bool IsDownloadGrant);
+/// <param name="PasswordVersion">The link's <see cref="ShareLink.PasswordVersion"/> when the token was minted (0 for old links' tokens).</param>
+public sealed record LinkClaims(Guid LinkId, Guid FileId, LinkTokenUse Use, int PasswordVersion = 0)
+{
+    public bool IsDownloadGrant => Use == LinkTokenUse.Download;
+}
 
 /// <summary>
 /// Signs and checks share-link tokens: JWTs with HS256 only, issuer, audience <c>share</c>,
@@ -17,7 +32,9 @@ public sealed record LinkClaims(Guid LinkId, Guid FileId, bool IsDownloadGrant);
 /// rejected before the database is asked anything.
 /// <para>Two kinds: the short-lived download grant minted for a short link (<c>/s/{id}</c>) after its
 /// checks, with <c>use</c> = <c>download</c>; and, still accepted, the token that was the whole URL of
-/// links handed out before short URLs (no <c>use</c>, <c>exp</c> = the link's expiry).</para>
+/// links handed out before short URLs (no <c>use</c>, <c>exp</c> = the link's expiry). A link with a password
+/// also has proofs (<c>use</c> = <c>password</c>), minted when its password was given; grants and proofs carry
+/// the link's password version (<c>pwv</c>), so that a new password ends them.</para>
 /// </summary>
 public sealed class LinkTokenService(
     [FromKeyedServices(LinkTokenService.Audience)] SigningKeyRing keys,
@@ -30,7 +47,12 @@ public sealed class LinkTokenService(
     /// <summary>The claim that marks a download grant.</summary>
     public const string UseClaim = "use";
 
+    /// <summary>The claim with the link's password version.</summary>
+    public const string PasswordVersionClaim = "pwv";
+
     private const string DownloadUse = "download";
+
+    private const string PasswordUse = "password";
 
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false, MapInboundClaims = false };
 
@@ -38,7 +60,15 @@ public sealed class LinkTokenService(
     /// A download grant for a link that passed its checks: signed by the newest key, valid until
     /// <paramref name="expires"/> (never later than the link itself).
     /// </summary>
-    public string CreateDownloadGrant(ShareLink link, DateTimeOffset expires)
+    public string CreateDownloadGrant(ShareLink link, DateTimeOffset expires) => Create(link, expires, DownloadUse);
+
+    /// <summary>
+    /// The proof that a visitor gave the link's password: valid until <paramref name="expires"/> (never later
+    /// than the link), for this link and its current password only.
+    /// </summary>
+    public string CreatePasswordProof(ShareLink link, DateTimeOffset expires) => Create(link, expires, PasswordUse);
+
+    private string Create(ShareLink link, DateTimeOffset expires, string use)
     {
         ArgumentNullException.ThrowIfNull(link);
         var until = expires < link.ExpiresAt ? expires : link.ExpiresAt;
@@ -52,7 +82,8 @@ public sealed class LinkTokenService(
             [
                 new Claim(JwtRegisteredClaimNames.Sub, link.FileId.ToString()),
                 new Claim(JwtRegisteredClaimNames.Jti, link.Id.ToString()),
-                new Claim(UseClaim, DownloadUse),
+                new Claim(UseClaim, use),
+                new Claim(PasswordVersionClaim, link.PasswordVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer32),
             ]),
             SigningCredentials = new SigningCredentials(keys.Current, SecurityAlgorithms.HmacSha256),
         });
@@ -89,8 +120,25 @@ public sealed class LinkTokenService(
         if (result.Claims.TryGetValue(JwtRegisteredClaimNames.Jti, out var jti) && Guid.TryParse(jti as string, out var linkId)
             && result.Claims.TryGetValue(JwtRegisteredClaimNames.Sub, out var sub) && Guid.TryParse(sub as string, out var fileId))
         {
-            var isGrant = result.Claims.TryGetValue(UseClaim, out var use) && use as string == DownloadUse;
-            return new LinkClaims(linkId, fileId, isGrant);
+            var use = result.Claims.TryGetValue(UseClaim, out var claimed) ? claimed as string : null;
+            var version = result.Claims.TryGetValue(PasswordVersionClaim, out var pwv) ? pwv switch
+            {
+                int number => number,
+                long number => (int)number,
+                string text when int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var number) => number,
+                _ => -1,
+            } : 0;
+            LinkTokenUse? kind = use switch
+            {
+                null => LinkTokenUse.Link,
+                DownloadUse => LinkTokenUse.Download,
+                PasswordUse => LinkTokenUse.PasswordProof,
+                _ => null,
+            };
+            if (kind is { } known && version >= 0)
+            {
+                return new LinkClaims(linkId, fileId, known, version);
+            }
         }
 
         logger.LogInformation("Share token refused: missing or malformed sub/jti");

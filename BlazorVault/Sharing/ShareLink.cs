@@ -30,4 +30,22 @@ public sealed class ShareLink
     public DateTimeOffset? LastDownloadAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>The bcrypt hash of the link's password (<see cref="LinkPasswords"/>); null when the link has none.</summary>
+    public string? PasswordHash { get; set; }
+
+    /// <summary>
+    /// Goes up whenever the password is set, changed or removed. Proofs and download grants carry the value they
+    /// were minted under, so a change ends every proof handed out before it.
+    /// </summary>
+    public int PasswordVersion { get; set; }
+
+    /// <summary>Wrong passwords counted since <see cref="PasswordFailuresSince"/>; at <see cref="ShareOptions.PasswordFailuresBeforePause"/> the link pauses.</summary>
+    public int PasswordFailures { get; set; }
+
+    /// <summary>When the current count of wrong passwords began; a count older than <see cref="ShareOptions.PasswordPause"/> starts again.</summary>
+    public DateTimeOffset PasswordFailuresSince { get; set; }
+
+    /// <summary>Until when the link refuses every password, right or wrong; the Unix epoch when it is not paused.</summary>
+    public DateTimeOffset PausedUntil { get; set; }
 }

@@ -9,24 +9,44 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorVault.Sharing;
 
-/// <summary>Who asks for a link's download: what identifies a client that may resume a counted download.</summary>
+/// <summary>Who asks for a link's page or download: what identifies a client that may resume a counted download, what it proved, and what the access log keeps of it.</summary>
 /// <param name="Address">The client's address (a resume by the same address needs no cookie: <c>curl -C -</c>).</param>
 /// <param name="ResumeSecret">The resume cookie handed out with a counted download, when the client sent it back.</param>
-public sealed record ShareClient(string? Address, string? ResumeSecret = null);
+/// <param name="PasswordProof">The proof cookie handed out for the right password of a link that has one (<see cref="LinkTokenService.CreatePasswordProof"/>).</param>
+/// <param name="UserAgent">For the access log's browser family.</param>
+public sealed record ShareClient(string? Address, string? ResumeSecret = null, string? PasswordProof = null, string? UserAgent = null)
+{
+    /// <summary>The cookie that lets the client of a counted download resume it (<see cref="ShareResumeGrant"/>).</summary>
+    public const string ResumeCookie = "vault-resume";
+
+    /// <summary>The cookie with the proof of a link's password, scoped to the link's path.</summary>
+    public const string PasswordCookie = "vault-link-pass";
+
+    public static ShareClient From(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        return new(context.Connection.RemoteIpAddress?.ToString(), request.Cookies[ResumeCookie], request.Cookies[PasswordCookie], request.Headers.UserAgent.ToString());
+    }
+}
 
 /// <summary>A link's download, allowed: what to send, and a new resume secret when this one was counted.</summary>
-public sealed record RedeemedDownload(FileContent Content, DownloadPlan Plan, string? ResumeSecret);
+public sealed record RedeemedDownload(FileContent Content, DownloadPlan Plan, string? ResumeSecret, Guid LinkId = default);
 
-/// <summary>Whether a link still works, as its owner sees it (revoked links are not listed).</summary>
+/// <summary>Whether a link still works, as its owner sees it.</summary>
 public enum LinkState
 {
     Active,
     UsedUp,
     Expired,
+    Revoked,
 }
 
 /// <param name="PublicId">The id in the link's URL, <c>/s/{PublicId}</c>.</param>
-public sealed record ShareLinkInfo(Guid Id, Guid FileId, string PublicId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads, LinkState State)
+/// <param name="PausedUntil">Set while the link refuses every password after too many wrong ones.</param>
+public sealed record ShareLinkInfo(
+    Guid Id, Guid FileId, string PublicId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads, LinkState State,
+    bool HasPassword = false, DateTimeOffset? PausedUntil = null)
 {
     public int? DownloadsLeft => MaxDownloads is { } max ? Math.Max(0, max - Downloads) : null;
 }
@@ -50,11 +70,15 @@ public abstract record CreateLinkResult
 /// <summary>
 /// Creates, lists, revokes and redeems share links. Owners act only on their own files; visitors
 /// get the same "nothing" for every kind of bad link, and the reason goes to the log.
+/// A link with a password serves nothing, neither bytes nor what the file is, without a proof of that
+/// password for that link (see ShareLinkService.Passwords.cs).
 /// </summary>
-public sealed class ShareLinkService(
+public sealed partial class ShareLinkService(
     IDbContextFactory<VaultDbContext> dbFactory,
     LinkTokenService tokens,
     FileService files,
+    LinkPasswords passwords,
+    ShareAccessLog accessLog,
     IOptions<ShareOptions> options,
     TimeProvider clock,
     ILogger<ShareLinkService> logger)
@@ -63,8 +87,22 @@ public sealed class ShareLinkService(
 
     private ShareOptions Settings => options.Value;
 
-    public async Task<CreateLinkResult> CreateAsync(string ownerId, Guid fileId, TimeSpan? lifetime, int? maxDownloads, CancellationToken cancellationToken = default)
+    public Task<CreateLinkResult> CreateAsync(string ownerId, Guid fileId, TimeSpan? lifetime, int? maxDownloads, CancellationToken cancellationToken = default) =>
+        CreateAsync(ownerId, fileId, lifetime, maxDownloads, null, cancellationToken);
+
+    /// <param name="ownerId">Who creates it: the file's owner.</param>
+    /// <param name="fileId">The file.</param>
+    /// <param name="lifetime">How long it works; null for <see cref="ShareOptions.DefaultLifetime"/>.</param>
+    /// <param name="maxDownloads">Null for no limit.</param>
+    /// <param name="password">Null or empty for none.</param>
+    /// <param name="cancellationToken">Ends the wait for the database.</param>
+    public async Task<CreateLinkResult> CreateAsync(string ownerId, Guid fileId, TimeSpan? lifetime, int? maxDownloads, string? password, CancellationToken cancellationToken = default)
     {
+        if (!string.IsNullOrEmpty(password) && LinkPasswords.Problem(password) is { } problem)
+        {
+            return new CreateLinkResult.Invalid("password", problem);
+        }
+
         var life = lifetime ?? Settings.DefaultLifetime;
         if (life <= TimeSpan.Zero || life > Settings.MaxLifetime)
         {
@@ -93,6 +131,9 @@ public sealed class ShareLinkService(
             CreatedAt = now,
             ExpiresAt = now + life,
             MaxDownloads = maxDownloads,
+            PasswordHash = string.IsNullOrEmpty(password) ? null : passwords.Hash(password),
+            PasswordFailuresSince = DateTimeOffset.UnixEpoch,
+            PausedUntil = DateTimeOffset.UnixEpoch,
         };
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -140,15 +181,20 @@ public sealed class ShareLinkService(
     }
 
     /// <summary>
-    /// The file behind a link, without counting a download; null for every kind of bad link.
+    /// The file behind a link, without counting a download; null for every kind of bad link, and for a link
+    /// with a password that <paramref name="proof"/> does not prove.
     /// <paramref name="link"/> is what follows <c>/s/</c>: a link's public id, or the token of a link handed out before short URLs.
     /// </summary>
-    public async Task<SharedFile?> PeekAsync(string? link, CancellationToken cancellationToken = default)
+    public async Task<SharedFile?> PeekAsync(string? link, string? proof = null, CancellationToken cancellationToken = default) =>
+        await OpenAsync(link, proof, cancellationToken) is LinkPage.Open open ? open.Shared : null;
+
+    /// <summary>What the page of a link shows: nothing, a password prompt, or the file.</summary>
+    public async Task<LinkPage> OpenAsync(string? link, string? proof, CancellationToken cancellationToken = default)
     {
         var named = await NamedByAsync(link);
         if (named is null)
         {
-            return null;
+            return new LinkPage.Gone();
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -162,7 +208,7 @@ public sealed class ShareLinkService(
         if (row is null)
         {
             logger.LogInformation("Share link refused: no such link or file");
-            return null;
+            return new LinkPage.Gone();
         }
 
         var now = clock.GetUtcNow();
@@ -170,10 +216,15 @@ public sealed class ShareLinkService(
         if (refusal is not null)
         {
             logger.LogInformation("Share link {LinkId} refused: {Reason}", row.link.Id, refusal);
-            return null;
+            return new LinkPage.Gone();
         }
 
-        return new SharedFile(Describe(row.link, now), FileItem.From(row.file), row.SharedBy ?? "someone");
+        if (!await ProvesPasswordAsync(row.link, proof))
+        {
+            return new LinkPage.Locked(row.link.Id);
+        }
+
+        return new LinkPage.Open(new SharedFile(Describe(row.link, now), FileItem.From(row.file), row.SharedBy ?? "someone"));
     }
 
     /// <summary>
@@ -199,7 +250,7 @@ public sealed class ShareLinkService(
         var now = clock.GetUtcNow();
         // Used up: only what RedeemAsync would answer without counting, for a client holding a resume grant
         // (not whole bytes, which would count and be refused), so anyone else gets the same 404 as before.
-        if (row is null || Refusal(row.link, now) is { } refusal
+        if (row is null || !await ProvesPasswordAsync(row.link, client.PasswordProof) || Refusal(row.link, now) is { } refusal
             && (refusal != UsedUp || request.PlanFor(FileItem.From(row.file)) is { SendsBytes: true, IsProbe: false, Answer: DownloadAnswer.Full }
                 || !await HoldsGrantAsync(db, row.link.Id, row.file.Sha256, client, now, cancellationToken)))
         {
@@ -233,7 +284,7 @@ public sealed class ShareLinkService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
         var claims = await tokens.ValidateAsync(token);
-        if (claims is null || (publicId is not null && !claims.IsDownloadGrant))
+        if (claims is null || claims.Use == LinkTokenUse.PasswordProof || (publicId is not null && !claims.IsDownloadGrant))
         {
             return null;
         }
@@ -247,6 +298,14 @@ public sealed class ShareLinkService(
         if (link is null || (publicId is not null && link.PublicId != publicId) || link.RevokedAt is not null || link.ExpiresAt <= now)
         {
             logger.LogInformation("Share download {LinkId} refused: {Reason}", claims.LinkId, link is null ? "no such link" : Refusal(link, now));
+            return null;
+        }
+
+        // A grant was minted after the password's proof, under the password it carries; an old link's token proves nothing.
+        if (link.PasswordHash is not null
+            && !(claims.IsDownloadGrant ? claims.PasswordVersion == link.PasswordVersion : await ProvesPasswordAsync(link, client.PasswordProof)))
+        {
+            logger.LogInformation("Share download {LinkId} refused: no proof of its password", link.Id);
             return null;
         }
 
@@ -269,20 +328,20 @@ public sealed class ShareLinkService(
                 return null;
             }
 
-            return new RedeemedDownload(content, plan, null);
+            return new RedeemedDownload(content, plan, null, link.Id);
         }
 
         var secret = await CountAsync(db, link, content.File.Sha256, client, now);
         if (secret is not null)
         {
-            return new RedeemedDownload(content, plan, secret);
+            return new RedeemedDownload(content, plan, secret, link.Id);
         }
 
         // The last download went to a parallel request of this client (the first segment of a segmented
         // download, say); its grant committed with that count, so this range continues it.
         if (plan.Answer == DownloadAnswer.Partial && await HoldsGrantAsync(db, link.Id, content.File.Sha256, client, clock.GetUtcNow(), cancellationToken))
         {
-            return new RedeemedDownload(content, plan, null);
+            return new RedeemedDownload(content, plan, null, link.Id);
         }
 
         logger.LogInformation("Share download {LinkId} refused: used up or revoked", link.Id);
@@ -364,14 +423,17 @@ public sealed class ShareLinkService(
         }
 
         var claims = await tokens.ValidateAsync(link);
-        return claims is null ? null : l => l.Id == claims.LinkId && l.FileId == claims.FileId;
+        return claims is null || claims.Use == LinkTokenUse.PasswordProof ? null : l => l.Id == claims.LinkId && l.FileId == claims.FileId;
     }
 
     private static ShareLinkInfo Describe(ShareLink link, DateTimeOffset now) =>
         new(link.Id, link.FileId, link.PublicId, link.CreatedAt, link.ExpiresAt, link.MaxDownloads, link.Downloads,
-            link.ExpiresAt <= now ? LinkState.Expired
+            link.RevokedAt is not null ? LinkState.Revoked
+            : link.ExpiresAt <= now ? LinkState.Expired
             : link.MaxDownloads is { } max && link.Downloads >= max ? LinkState.UsedUp
-            : LinkState.Active);
+            : LinkState.Active,
+            link.PasswordHash is not null,
+            link.PausedUntil > now ? link.PausedUntil : null);
 
     private const string UsedUp = "used up";
 

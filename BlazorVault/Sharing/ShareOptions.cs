@@ -30,4 +30,33 @@ public sealed class ShareOptions
     /// <summary>Requests to <c>/s/*</c> per client address per minute.</summary>
     [Range(1, 1_000_000)]
     public int PermitsPerMinute { get; set; } = 120;
+
+    /// <summary>
+    /// Wrong passwords within <see cref="PasswordPause"/> (counted from the first of them) after which a link
+    /// refuses every password, right or wrong, for <see cref="PasswordPause"/>. The pause is the link's and so
+    /// everyone's on it; <see cref="PasswordTriesPerAddress"/> stops one client long before it gets there.
+    /// </summary>
+    [Range(3, 1_000)]
+    public int PasswordFailuresBeforePause { get; set; } = 12;
+
+    /// <summary>How long a paused link stays paused; also the window its wrong passwords are counted in.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan PasswordPause { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Password tries (right or wrong) one client address may make at one link per <see cref="PasswordPause"/>
+    /// (a sliding window). Must be less than half of <see cref="PasswordFailuresBeforePause"/>: a sliding window
+    /// lets through at most twice its limit in any stretch as long as the window, so one address alone can
+    /// never pause a link for everyone else.
+    /// </summary>
+    [Range(1, 500)]
+    public int PasswordTriesPerAddress { get; set; } = 5;
+
+    /// <summary>How long the proof that a visitor knows a link's password lasts (an HttpOnly cookie scoped to the link).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
+    public TimeSpan PasswordProofLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How many days a link's access log keeps its entries.</summary>
+    [Range(1, 3650)]
+    public int AccessLogDays { get; set; } = 90;
 }

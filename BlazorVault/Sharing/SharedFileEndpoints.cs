@@ -1,6 +1,7 @@
 using BlazorVault.Files;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -16,10 +17,28 @@ internal static class SharedFileEndpoints
         ClientRateLimits.AnswerRefusals(options);
         options.AddPolicy(RateLimitPolicy, context =>
         {
-            var permits = context.RequestServices.GetRequiredService<IOptions<ShareOptions>>().Value.PermitsPerMinute;
-            return ClientRateLimits.PerMinute(context, permits);
+            var settings = context.RequestServices.GetRequiredService<IOptions<ShareOptions>>().Value;
+            // A form posted to a link's page is a password try: few per address and link (ShareOptions.PasswordTriesPerAddress).
+            return HttpMethods.IsPost(context.Request.Method) && context.Request.RouteValues.TryGetValue("link", out var link)
+                ? PasswordTries(context, link as string ?? "", settings)
+                : ClientRateLimits.PerMinute(context, settings.PermitsPerMinute);
         });
     }
+
+    /// <summary>
+    /// Per client address and link, a sliding window as long as the link's pause: in any stretch of that length
+    /// one address gets at most twice its limit through, less than what pauses the link (checked at start).
+    /// </summary>
+    private static RateLimitPartition<string> PasswordTries(HttpContext context, string link, ShareOptions settings) =>
+        RateLimitPartition.GetSlidingWindowLimiter(
+            $"password:{context.Connection.RemoteIpAddress}:{link}",
+            _ => new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = settings.PasswordTriesPerAddress,
+                Window = settings.PasswordPause,
+                SegmentsPerWindow = 5,
+                QueueLimit = 0,
+            });
 
     public static IEndpointRouteBuilder MapSharedFileDownload(this IEndpointRouteBuilder endpoints)
     {
@@ -36,11 +55,12 @@ internal static class SharedFileEndpoints
     /// minted, short-lived grant (<c>?token=</c>), which is what serves the bytes; an old link's URL carries its
     /// own token (<c>/s/{token}/download</c>) and serves them directly.
     /// </summary>
-    public static async Task<Results<FileDownloadResult, RedirectHttpResult, NotFound>> Download(
-        string link, [FromQuery] string? token, HttpContext context, ShareLinkService links, IOptions<ShareOptions> options, CancellationToken cancellationToken)
+    public static async Task<Results<LoggedDownload, RedirectHttpResult, NotFound>> Download(
+        string link, [FromQuery] string? token, HttpContext context, ShareLinkService links, ShareAccessLog accessLog, IOptions<ShareOptions> options,
+        CancellationToken cancellationToken)
     {
         var request = context.Request;
-        var client = new ShareClient(context.Connection.RemoteIpAddress?.ToString(), request.Cookies[ResumeCookie]);
+        var client = ShareClient.From(context);
         string? publicId = null;
         if (ShareLinkService.IsPublicId(link))
         {
@@ -84,9 +104,9 @@ internal static class SharedFileEndpoints
             });
         }
 
-        return FileDownload.Create(download.Content, download.Plan);
+        return new LoggedDownload(FileDownload.Create(download.Content, download.Plan), download, client, accessLog);
     }
 
     /// <summary>The cookie that lets the client of a counted download resume it (<see cref="ShareResumeGrant"/>).</summary>
-    public const string ResumeCookie = "vault-resume";
+    public const string ResumeCookie = ShareClient.ResumeCookie;
 }

@@ -13,7 +13,7 @@ async function refresh() {
         return;
     }
 
-    reading = fetch(location.href, { cache: 'no-store', credentials: 'same-origin' });
+    reading = fetch(location.href, { cache: 'no-store', credentials: 'same-origin', headers: { 'X-Vault-Refresh': '1' } });
     try {
         const response = await reading;
         if (response.status === 404) {

@@ -1,4 +1,5 @@
 using BlazorVault.Accounts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BlazorVault.Sharing;
 
@@ -10,11 +11,20 @@ public static class SharingExtensions
             .Bind(configuration.GetSection(ShareOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => o.DefaultLifetime <= o.MaxLifetime, "Vault:Links:DefaultLifetime must not exceed Vault:Links:MaxLifetime.")
+            .Validate(
+                o => o.PasswordTriesPerAddress * 2 < o.PasswordFailuresBeforePause,
+                "Vault:Links:PasswordTriesPerAddress must be less than half of Vault:Links:PasswordFailuresBeforePause, so that one address cannot pause a link alone.")
             .ValidateOnStart();
         services.AddSigningKeyRing(LinkTokenService.Audience);
         services.AddSingleton<LinkTokenService>();
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<ShareUrls>();
+        services.TryAddSingleton<DecoyPasswordHash>();
+        services.AddSingleton<LinkPasswords>();
+        services.AddSingleton<ShareAccessLog>();
+        services.AddHostedService<ShareAccessLogWriter>();
+        services.AddSingleton<ShareAccessPurger>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShareAccessPurger>());
         services.AddRateLimiter(SharedFileEndpoints.AddShareRateLimit);
         return services;
     }

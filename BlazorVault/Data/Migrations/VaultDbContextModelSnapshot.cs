@@ -678,6 +678,42 @@ namespace BlazorVault.Data.Migrations
                     b.ToTable("Preferences", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorVault.Sharing.ShareAccess", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Browser")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Bytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("LinkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Network")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("LinkId", "At");
+
+                    b.ToTable("ShareAccesses", (string)null);
+                });
+
             modelBuilder.Entity("BlazorVault.Sharing.ShareLink", b =>
                 {
                     b.Property<Guid>("Id")
@@ -706,6 +742,22 @@ namespace BlazorVault.Data.Migrations
                     b.Property<int?>("MaxDownloads")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("PasswordFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PasswordFailuresSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PasswordVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PausedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PublicId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -720,6 +772,8 @@ namespace BlazorVault.Data.Migrations
 
                     b.HasIndex("PublicId")
                         .IsUnique();
+
+                    b.HasIndex("CreatedById", "Id");
 
                     b.ToTable("ShareLinks", (string)null);
                 });
@@ -1093,6 +1147,15 @@ namespace BlazorVault.Data.Migrations
                     b.HasOne("BlazorVault.Accounts.VaultUser", null)
                         .WithOne()
                         .HasForeignKey("BlazorVault.Files.Viewing.UserPreference", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Sharing.ShareAccess", b =>
+                {
+                    b.HasOne("BlazorVault.Sharing.ShareLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -687,6 +687,42 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.ToTable("Preferences", (string)null);
                 });
 
+            modelBuilder.Entity("BlazorVault.Sharing.ShareAccess", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Browser")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long?>("Bytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("LinkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Network")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("LinkId", "At");
+
+                    b.ToTable("ShareAccesses", (string)null);
+                });
+
             modelBuilder.Entity("BlazorVault.Sharing.ShareLink", b =>
                 {
                     b.Property<Guid>("Id")
@@ -715,6 +751,22 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.Property<int?>("MaxDownloads")
                         .HasColumnType("integer");
 
+                    b.Property<int>("PasswordFailures")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("PasswordFailuresSince")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("PasswordVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("PausedUntil")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("PublicId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -729,6 +781,8 @@ namespace BlazorVault.Data.Migrations.PostgreSql
 
                     b.HasIndex("PublicId")
                         .IsUnique();
+
+                    b.HasIndex("CreatedById", "Id");
 
                     b.ToTable("ShareLinks", (string)null);
                 });
@@ -1108,6 +1162,15 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.HasOne("BlazorVault.Accounts.VaultUser", null)
                         .WithOne()
                         .HasForeignKey("BlazorVault.Files.Viewing.UserPreference", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorVault.Sharing.ShareAccess", b =>
+                {
+                    b.HasOne("BlazorVault.Sharing.ShareLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,189 @@
+using System.Net;
+using System.Threading.Channels;
+using BlazorVault.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorVault.Sharing;
+
+/// <summary>One entry of a link's access log, as its owner reads it.</summary>
+public sealed record ShareAccessEntry(DateTimeOffset At, ShareAccessKind Kind, string? Network, string Browser, long? Bytes);
+
+/// <summary>A page of a link's access log, newest first, and how many entries it has in all.</summary>
+public sealed record ShareAccessPage(IReadOnlyList<ShareAccessEntry> Items, int Total);
+
+/// <summary>
+/// The access log of share links. Recording never waits: an entry goes into a bounded buffer in memory,
+/// and <see cref="ShareAccessLogWriter"/> writes the buffer in one batch every second and once more at
+/// shutdown. The price, accepted: a crash loses at most the last second of entries, and a flood beyond
+/// the buffer (<see cref="Capacity"/> entries awaiting a write) drops entries rather than slow a download.
+/// </summary>
+public sealed class ShareAccessLog(IDbContextFactory<VaultDbContext> dbFactory, TimeProvider clock, ILogger<ShareAccessLog> logger)
+{
+    public const int Capacity = 50_000;
+
+    private const int BatchSize = 1_000;
+
+    private readonly Channel<ShareAccess> _pending = Channel.CreateBounded<ShareAccess>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = false, SingleWriter = false });
+
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+
+    private long _dropped;
+
+    public void Record(Guid linkId, ShareAccessKind kind, ShareClient client, long? bytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var now = clock.GetUtcNow();
+        var entry = new ShareAccess
+        {
+            Id = Guid.CreateVersion7(now),
+            LinkId = linkId,
+            At = now,
+            Kind = kind,
+            Network = ClientNetwork.Of(IPAddress.TryParse(client.Address, out var address) ? address : null),
+            Browser = BrowserFamily.Of(client.UserAgent),
+            Bytes = bytes,
+        };
+        if (!_pending.Writer.TryWrite(entry))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    /// <summary>Writes what is buffered now (the writer's tick, shutdown, and tests).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0)
+            {
+                logger.LogWarning("Share access log: {Dropped} entries dropped, the buffer was full", dropped);
+            }
+
+            var batch = new List<ShareAccess>(BatchSize);
+            while (true)
+            {
+                batch.Clear();
+                while (batch.Count < BatchSize && _pending.Reader.TryRead(out var entry))
+                {
+                    batch.Add(entry);
+                }
+
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+
+                await WriteAsync(batch, cancellationToken);
+            }
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    private async Task WriteAsync(List<ShareAccess> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            // A link deleted (with its file) since the entry was made takes its entries with it.
+            var ids = batch.Select(a => a.LinkId).Distinct().ToList();
+            var live = (await db.ShareLinks.Where(l => ids.Contains(l.Id)).Select(l => l.Id).ToListAsync(cancellationToken)).ToHashSet();
+            db.ShareAccesses.AddRange(batch.Where(a => live.Contains(a.LinkId)));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+        {
+            // The log must never take the app down; a batch that cannot be written is lost, and said so.
+            logger.LogError(e, "Share access log: a batch of {Count} entries could not be written", batch.Count);
+        }
+    }
+
+    /// <summary>A page of the log of one of the owner's links, newest first; null when there is no such link of theirs.</summary>
+    public async Task<ShareAccessPage?> PageAsync(string ownerId, Guid linkId, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.ShareLinks.AnyAsync(l => l.Id == linkId && l.CreatedById == ownerId, cancellationToken))
+        {
+            return null;
+        }
+
+        var entries = db.ShareAccesses.AsNoTracking().Where(a => a.LinkId == linkId);
+        var total = await entries.CountAsync(cancellationToken);
+        var items = await entries
+            // Within one millisecond, in the order things happen: view, password, download started, then its end.
+            .OrderByDescending(a => a.At).ThenByDescending(a => a.Kind).ThenByDescending(a => a.Id)
+            .Skip(skip).Take(take)
+            .Select(a => new ShareAccessEntry(a.At, a.Kind, a.Network, a.Browser, a.Bytes))
+            .ToListAsync(cancellationToken);
+        return new ShareAccessPage(items, total);
+    }
+
+    /// <summary>Deletes entries older than <paramref name="days"/> days; how many went.</summary>
+    public async Task<int> PurgeAsync(int days, CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow() - TimeSpan.FromDays(days);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ShareAccesses.Where(a => a.At < before).ExecuteDeleteAsync(cancellationToken);
+    }
+}
+
+/// <summary>Writes <see cref="ShareAccessLog"/>'s buffer every second, and what is left when the app stops.</summary>
+public sealed class ShareAccessLogWriter(ShareAccessLog log, TimeProvider clock, ILogger<ShareAccessLogWriter> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await log.FlushAsync(stoppingToken);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogError(e, "Share access log: writing failed; it tries again in a second");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await log.FlushAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or DbUpdateException)
+        {
+            logger.LogWarning(e, "Share access log: the last entries could not be written at shutdown");
+        }
+    }
+}
+
+/// <summary>Deletes access-log entries older than <c>Vault:Links:AccessLogDays</c>, periodically, on one instance at a time.</summary>
+public sealed class ShareAccessPurger(
+    ShareAccessLog log, JobLeases leases, InstanceIdentity instance, Microsoft.Extensions.Options.IOptions<VaultOptions> vault,
+    Microsoft.Extensions.Options.IOptions<ShareOptions> options, TimeProvider clock, ILogger<ShareAccessPurger> logger)
+    : LeasedJob(leases, instance, clock, logger)
+{
+    protected override string Name => "share-access-purge";
+
+    protected override TimeSpan Interval => vault.Value.Maintenance.Interval;
+
+    protected override async Task<string?> RunOnceAsync(CancellationToken cancellationToken) =>
+        await log.PurgeAsync(options.Value.AccessLogDays, cancellationToken) is var purged and > 0
+            ? $"purged {purged} share access-log entries past {options.Value.AccessLogDays} days"
+            : null;
+}

@@ -90,6 +90,11 @@ public sealed class LinkPasswordBypassTests : IAsyncLifetime
             ["proof as link"] = await client.SendAsync(Request(HttpMethod.Get, $"s/{proof}/download", null)),
             ["proof as api token"] = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"api/files/{_file.Id}/content") { Headers = { Authorization = new("Bearer", proof ?? "x") } }),
             ["thumbnail"] = await client.SendAsync(Request(HttpMethod.Get, $"api/files/{_file.Id}/thumbnail?size=list", proof)),
+            ["view"] = await client.SendAsync(Request(HttpMethod.Get, path + "/view", proof)),
+            ["view head"] = await client.SendAsync(Request(HttpMethod.Head, path + "/view", proof)),
+            ["view range"] = await client.SendAsync(Request(HttpMethod.Get, path + "/view", proof, "bytes=100-")),
+            ["legacy view"] = await client.SendAsync(Request(HttpMethod.Get, legacy + "/view", proof)),
+            ["link thumbnail"] = await client.SendAsync(Request(HttpMethod.Get, path + "/thumbnail?size=grid", proof)),
         };
         if (grantUrl is not null)
         {

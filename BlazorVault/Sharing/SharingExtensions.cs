@@ -33,6 +33,7 @@ public static class SharingExtensions
     {
         endpoints.MapShareApi();
         endpoints.MapSharedFileDownload();
+        endpoints.MapSharedViews();
         return endpoints;
     }
 }

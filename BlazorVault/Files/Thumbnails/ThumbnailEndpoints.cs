@@ -13,7 +13,7 @@ namespace BlazorVault.Files.Thumbnails;
 /// content's hash the URL names one content for ever, and the answer may be cached for a year; without it
 /// the ETag revalidates. A thumbnail that is not made yet is asked for and answered 404 with Retry-After.
 /// </summary>
-internal static class ThumbnailEndpoints
+public static class ThumbnailEndpoints
 {
     public static IEndpointRouteBuilder MapThumbnailEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -36,8 +36,19 @@ internal static class ThumbnailEndpoints
 
     private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult, ValidationProblem>> Get(
         Guid id, string? size, string? v, ClaimsPrincipal user, HttpContext http,
-        FileService files, ThumbnailQueue thumbnails, IOptions<ThumbnailOptions> options, CancellationToken cancellationToken)
+        FileService files, ThumbnailQueue thumbnails, IOptions<ThumbnailOptions> options, CancellationToken cancellationToken) =>
+        await AnswerAsync(await files.GetAsync(user.GetRequiredUserId(), id, cancellationToken), size, v, http, thumbnails, options.Value, cancellationToken);
+
+    /// <summary>
+    /// The thumbnail answer for a file the caller may see (null: 404), in <paramref name="size"/> (list or grid),
+    /// cacheable for a year when <paramref name="v"/> names its content: the owner's routes and share links alike.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult, ValidationProblem>> AnswerAsync(
+        FileItem? file, string? size, string? v, HttpContext http, ThumbnailQueue thumbnails, ThumbnailOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(thumbnails);
+        ArgumentNullException.ThrowIfNull(options);
         ThumbnailSize? wanted = size?.ToLowerInvariant() switch
         {
             null or "" or "list" => ThumbnailSize.List,
@@ -49,13 +60,12 @@ internal static class ThumbnailEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["size"] = ["Use list or grid."] });
         }
 
-        var file = await files.GetAsync(user.GetRequiredUserId(), id, cancellationToken);
         if (file is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "No such file.");
         }
 
-        if (!options.Value.Enabled || !ThumbnailMaker.MayHaveThumbnail(file.Name, file.ContentType))
+        if (!options.Enabled || !ThumbnailMaker.MayHaveThumbnail(file.Name, file.ContentType))
         {
             return NoThumbnail();
         }

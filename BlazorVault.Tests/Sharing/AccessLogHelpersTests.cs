@@ -11,11 +11,11 @@ public sealed class AccessLogHelpersTests
     [InlineData("::ffff:198.51.100.9", "198.51.100.0/24")]
     [InlineData("2001:db8:abcd:12:34:56:78:9a", "2001:db8:abcd::/48")]
     [InlineData("::1", "::/48")]
-    public void ClientNetwork_CutsTheAddressToItsNetwork(string address, string network) =>
-        Assert.Equal(network, ClientNetwork.Of(IPAddress.Parse(address)));
+    public void Network_CutsTheAddressToItsNetwork(string address, string network) =>
+        Assert.Equal(network, BlazorVault.Accounts.ClientDescription.Network(IPAddress.Parse(address)));
 
     [Fact]
-    public void ClientNetwork_OfNoAddress_IsNull() => Assert.Null(ClientNetwork.Of(null));
+    public void Network_OfNoAddress_IsNull() => Assert.Null(BlazorVault.Accounts.ClientDescription.Network(null));
 
     [Theory]
     [InlineData("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0", "Edge")]

@@ -30,7 +30,7 @@ public sealed class ShareAccess
 
     public ShareAccessKind Kind { get; set; }
 
-    /// <summary>The client's address cut to its network: <c>203.0.113.0/24</c>, <c>2001:db8:1::/48</c> (<see cref="ClientNetwork"/>).</summary>
+    /// <summary>The client's address cut to its network: <c>203.0.113.0/24</c>, <c>2001:db8:1::/48</c> (<see cref="Accounts.ClientDescription.Network"/>).</summary>
     public string? Network { get; set; }
 
     /// <summary><see cref="BrowserFamily"/> of the request's User-Agent.</summary>

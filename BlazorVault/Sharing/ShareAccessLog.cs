@@ -40,7 +40,7 @@ public sealed class ShareAccessLog(IDbContextFactory<VaultDbContext> dbFactory, 
             LinkId = linkId,
             At = now,
             Kind = kind,
-            Network = ClientNetwork.Of(IPAddress.TryParse(client.Address, out var address) ? address : null),
+            Network = BlazorVault.Accounts.ClientDescription.Network(IPAddress.TryParse(client.Address, out var address) ? address : null),
             Browser = BrowserFamily.Of(client.UserAgent),
             Bytes = bytes,
         };

@@ -116,8 +116,6 @@ public static class AccountsExtensions
             identity.Lockout.AllowedForNewUsers = true;
             identity.Lockout.MaxFailedAccessAttempts = vault.Value.Lockout.MaxFailedAttempts;
             identity.Lockout.DefaultLockoutTimeSpan = vault.Value.Lockout.Duration;
-            // Version 3 adds the passkeys table.
-            identity.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
         });
         services.AddScoped<IPasswordHasher<VaultUser>, BcryptPasswordHasher>();
         services.AddScoped<PasswordCheck>();

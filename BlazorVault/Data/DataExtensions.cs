@@ -1,4 +1,5 @@
 using BlazorVault.Accounts;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -40,6 +41,9 @@ public static class DataExtensions
     {
         ArgumentNullException.ThrowIfNull(database);
         services.AddSingleton(database);
+        // The model's Identity tables depend on it (version 3 adds the passkeys table): set where the database
+        // is, so that every host of the context (the app, the tests' own) builds the model the migrations made.
+        services.Configure<IdentityOptions>(identity => identity.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
         if (database.Provider == DatabaseProvider.PostgreSql)
         {
             services.AddPooledDbContextFactory<PostgreSqlVaultDbContext>(options => options.UseNpgsql(database.ConnectionString));

@@ -125,7 +125,8 @@ public sealed partial class ShareBrowserTests(BrowserFixture browser) : Dashboar
         var url = await dialog.GetByTestId("share-url").InputValueAsync();
         var stranger = await (await NewContextAsync()).NewPageAsync();
         await stranger.GotoAsync(url);
-        await Expect(stranger.GetByTestId("shared-icon").Locator("i.bi-file-earmark-text")).ToBeVisibleAsync();
+        // A link without a download limit shows its text file in the page's sandboxed frame.
+        await Expect(stranger.Locator("iframe[data-testid=shared-preview]")).ToBeVisibleAsync();
 
         await dialog.GetByTestId("share-revoke").ClickAsync();
         await Expect(dialog.GetByTestId("share-none")).ToBeVisibleAsync();

@@ -132,7 +132,7 @@ start_app() {
     pid=$!
     for _ in {1..300}; do
         curl -fsS -o /dev/null "$url/health" 2>/dev/null && break
-        kill -0 "$pid" 2>/dev/null || die "the app exited at start (see $logfile)"
+        kill -0 "$pid" 2>/dev/null || { tail -n 40 "$logfile" >&2; die "the app exited at start (its log's end above: $logfile)"; }
         sleep 0.1
     done
     curl -fsS -o /dev/null "$url/health" || die "the app did not become healthy"

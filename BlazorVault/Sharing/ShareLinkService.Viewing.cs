@@ -10,8 +10,9 @@ public sealed partial class ShareLinkService
     /// leave only through counted downloads, or a viewer would be a way round the count. Not counted itself.
     /// </summary>
     public async Task<FileContent?> OpenForViewingAsync(string? link, string? proof, CancellationToken cancellationToken = default) =>
+        // The page's own checks read the live file already: its bytes are opened from that row.
         await OpenAsync(link, proof, cancellationToken) is LinkPage.Open { Shared: { Link.MaxDownloads: null } shared }
-            ? await files.OpenForSharingAsync(shared.File.Id, cancellationToken)
+            ? files.ContentOf(shared.File)
             : null;
 
     /// <summary>

@@ -35,7 +35,7 @@ public static class ClientDescription
             return "Unknown browser";
         }
 
-        var browser = Browsers.FirstOrDefault(b => userAgent.Contains(b.Token, StringComparison.OrdinalIgnoreCase)).Name;
+        var browser = BrowserName(userAgent);
         var system = Systems.FirstOrDefault(s => userAgent.Contains(s.Token, StringComparison.Ordinal)).Name;
         return (browser, system) switch
         {
@@ -45,6 +45,12 @@ public static class ClientDescription
             ({ } name, { } os) => $"{name} on {os}",
         };
     }
+
+    /// <summary>The browser (or tool) a User-Agent names, without its system; null when none is recognised.</summary>
+    public static string? BrowserName(string? userAgent) =>
+        string.IsNullOrWhiteSpace(userAgent)
+            ? null
+            : Browsers.FirstOrDefault(b => userAgent.Contains(b.Token, StringComparison.OrdinalIgnoreCase)).Name;
 
     /// <summary>"203.0.113.0/24", "2001:db8:1::/48"; null when the address is unknown.</summary>
     public static string? Network(IPAddress? address)

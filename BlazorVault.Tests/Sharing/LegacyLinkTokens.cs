@@ -23,7 +23,7 @@ public static class LegacyLinkTokens
             Expires = link.ExpiresAt.UtcDateTime,
             Subject = new ClaimsIdentity(
             [
-                new Claim(JwtRegisteredClaimNames.Sub, link.FileId.ToString()),
+                new Claim(JwtRegisteredClaimNames.Sub, link.FileId!.Value.ToString()),
                 new Claim(JwtRegisteredClaimNames.Jti, link.Id.ToString()),
             ]),
             SigningCredentials = new SigningCredentials(keys.Current, SecurityAlgorithms.HmacSha256),

@@ -151,6 +151,9 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
             // Deleting a file ends its links.
             link.HasOne<StoredFile>().WithMany().HasForeignKey(l => l.FileId).OnDelete(DeleteBehavior.Cascade);
             link.HasIndex(l => l.FileId);
+            // Purging a folder ends the links to it and the file requests into it.
+            link.HasOne<Folder>().WithMany().HasForeignKey(l => l.FolderId).OnDelete(DeleteBehavior.Cascade);
+            link.HasIndex(l => l.FolderId);
             link.Property(l => l.PublicId).HasMaxLength(64);
             link.HasIndex(l => l.PublicId).IsUnique();
             link.Property(l => l.PasswordHash).HasMaxLength(100);

@@ -80,7 +80,7 @@ public sealed class LinkTokenService(
             Expires = until.UtcDateTime,
             Subject = new ClaimsIdentity(
             [
-                new Claim(JwtRegisteredClaimNames.Sub, link.FileId.ToString()),
+                new Claim(JwtRegisteredClaimNames.Sub, (link.FileId ?? link.FolderId ?? Guid.Empty).ToString()),
                 new Claim(JwtRegisteredClaimNames.Jti, link.Id.ToString()),
                 new Claim(UseClaim, use),
                 new Claim(PasswordVersionClaim, link.PasswordVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer32),

@@ -14,6 +14,9 @@ public enum ShareAccessKind
 
     /// <summary>The client went away (or the send failed) before the last byte: <see cref="ShareAccess.Bytes"/> says how far it got.</summary>
     DownloadInterrupted = 5,
+
+    /// <summary>A file request received a whole file: <see cref="ShareAccess.Bytes"/> is its length.</summary>
+    UploadReceived = 6,
 }
 
 /// <summary>

@@ -19,11 +19,11 @@ public sealed record UpdateLinkRequest(double? ExpiresInHours, int? MaxDownloads
 /// <param name="PausedUntil">Set while the link refuses every password after too many wrong ones.</param>
 public sealed record LinkResponse(
     Guid Id, string Url, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads, DateTimeOffset CreatedAt, string Status,
-    Guid FileId, bool HasPassword, DateTimeOffset? PausedUntil, string? FileName = null);
+    Guid? FileId, bool HasPassword, DateTimeOffset? PausedUntil, string? FileName = null);
 
 public sealed record LinkListResponse(LinkResponse[] Items, int Total, int Page, int PageSize);
 
-/// <param name="Kind"><c>pageView</c>, <c>passwordFailure</c>, <c>downloadStarted</c>, <c>downloadCompleted</c> or <c>downloadInterrupted</c>.</param>
+/// <param name="Kind"><c>pageView</c>, <c>passwordFailure</c>, <c>downloadStarted</c>, <c>downloadCompleted</c>, <c>downloadInterrupted</c> or <c>uploadReceived</c>.</param>
 /// <param name="Network">The client's network: its address cut to /24 (IPv4) or /48 (IPv6).</param>
 /// <param name="Bytes">For a finished or interrupted download: the bytes sent.</param>
 public sealed record LinkAccessResponse(DateTimeOffset At, string Kind, string? Network, string Browser, long? Bytes);
@@ -186,6 +186,7 @@ internal static class ShareEndpoints
         ShareAccessKind.DownloadStarted => "downloadStarted",
         ShareAccessKind.DownloadCompleted => "downloadCompleted",
         ShareAccessKind.DownloadInterrupted => "downloadInterrupted",
+        ShareAccessKind.UploadReceived => "uploadReceived",
         _ => "other",
     };
 

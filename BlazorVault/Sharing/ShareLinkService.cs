@@ -45,8 +45,8 @@ public enum LinkState
 /// <param name="PublicId">The id in the link's URL, <c>/s/{PublicId}</c>.</param>
 /// <param name="PausedUntil">Set while the link refuses every password after too many wrong ones.</param>
 public sealed record ShareLinkInfo(
-    Guid Id, Guid FileId, string PublicId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads, LinkState State,
-    bool HasPassword = false, DateTimeOffset? PausedUntil = null)
+    Guid Id, Guid? FileId, string PublicId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads, LinkState State,
+    bool HasPassword = false, DateTimeOffset? PausedUntil = null, ShareLinkKind Kind = ShareLinkKind.File, Guid? FolderId = null)
 {
     public int? DownloadsLeft => MaxDownloads is { } max ? Math.Max(0, max - Downloads) : null;
 }
@@ -167,10 +167,9 @@ public sealed partial class ShareLinkService(
     public async Task<bool> RevokeAsync(string ownerId, Guid linkId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var owned = db.Files.Where(f => f.OwnerId == ownerId).Select(f => f.Id);
         var now = clock.GetUtcNow();
         var changed = await db.ShareLinks
-            .Where(l => l.Id == linkId && l.RevokedAt == null && owned.Contains(l.FileId))
+            .Where(l => l.Id == linkId && l.RevokedAt == null && l.CreatedById == ownerId)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.RevokedAt, now), cancellationToken);
         if (changed > 0)
         {
@@ -309,7 +308,7 @@ public sealed partial class ShareLinkService(
             return null;
         }
 
-        var content = await files.OpenForSharingAsync(link.FileId, cancellationToken);
+        var content = await files.OpenForSharingAsync(claims.FileId, cancellationToken);
         if (content is null)
         {
             logger.LogInformation("Share download {LinkId} refused: the file is gone", link.Id);

@@ -720,6 +720,9 @@ namespace BlazorVault.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("BytesReceived")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -733,13 +736,28 @@ namespace BlazorVault.Data.Migrations
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("FileId")
+                    b.Property<Guid?>("FileId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("FilesReceived")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("FolderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTimeOffset?>("LastDownloadAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("MaxBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("MaxDownloads")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxFiles")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("PasswordFailures")
@@ -769,6 +787,8 @@ namespace BlazorVault.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("FileId");
+
+                    b.HasIndex("FolderId");
 
                     b.HasIndex("PublicId")
                         .IsUnique();
@@ -1165,8 +1185,12 @@ namespace BlazorVault.Data.Migrations
                     b.HasOne("BlazorVault.Files.StoredFile", null)
                         .WithMany()
                         .HasForeignKey("FileId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("BlazorVault.Files.Tree.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("FolderId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("BlazorVault.Sharing.ShareResumeGrant", b =>

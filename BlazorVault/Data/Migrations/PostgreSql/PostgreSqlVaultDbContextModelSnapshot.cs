@@ -729,6 +729,9 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<long>("BytesReceived")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -742,13 +745,28 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid>("FileId")
+                    b.Property<Guid?>("FileId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("FilesReceived")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("FolderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset?>("LastDownloadAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long?>("MaxBytes")
+                        .HasColumnType("bigint");
+
                     b.Property<int?>("MaxDownloads")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxFiles")
                         .HasColumnType("integer");
 
                     b.Property<int>("PasswordFailures")
@@ -778,6 +796,8 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.HasKey("Id");
 
                     b.HasIndex("FileId");
+
+                    b.HasIndex("FolderId");
 
                     b.HasIndex("PublicId")
                         .IsUnique();
@@ -1180,8 +1200,12 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.HasOne("BlazorVault.Files.StoredFile", null)
                         .WithMany()
                         .HasForeignKey("FileId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("BlazorVault.Files.Tree.Folder", null)
+                        .WithMany()
+                        .HasForeignKey("FolderId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("BlazorVault.Sharing.ShareResumeGrant", b =>

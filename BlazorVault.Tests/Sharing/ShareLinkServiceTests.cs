@@ -6,6 +6,7 @@ using BlazorVault.Files;
 using BlazorVault.Sharing;
 using BlazorVault.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -267,6 +268,75 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
         Assert.Null(await RedeemAsync(Token(link), Head, Stranger));
         _clock.Advance(TimeSpan.FromHours(25));
         Assert.Null(await RedeemAsync(Token(link), Head));
+    }
+
+    [Fact]
+    public async Task Redeem_OfALinkWithoutALimit_CountsDownloadsFromTheFirstByte_InMemoryUntilTheNextFlush()
+    {
+        var link = await CreateAsync();
+        var tally = _bed.Services.GetRequiredService<DownloadTally>();
+
+        Assert.Null((await RedeemAsync(Token(link)))!.ResumeSecret);
+        Assert.NotNull(await RedeemAsync(Token(link), client: Stranger));
+        Assert.NotNull(await RedeemAsync(Token(link), new DownloadRequest(Range: "bytes=0-")));
+        // Continuations, probes, HEAD and 304s are served and not counted; with no limit no grant tells them apart.
+        Assert.NotNull(await RedeemAsync(Token(link), new DownloadRequest(Range: "bytes=5-"), Stranger));
+        Assert.NotNull(await RedeemAsync(Token(link), new DownloadRequest(Range: "bytes=0-0")));
+        Assert.NotNull(await RedeemAsync(Token(link), Head));
+        Assert.NotNull(await RedeemAsync(Token(link), new DownloadRequest(IfNoneMatch: $"\"{_file.Sha256}\"")));
+
+        Assert.Equal(0, (await Links.PeekAsync(link.PublicId))!.Link.Downloads);
+        Assert.Equal(3, tally.PendingFor(link.Id));
+        await using var db = await _bed.Db.CreateDbContextAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, await db.ShareResumeGrants.CountAsync(TestContext.Current.CancellationToken));
+
+        await tally.FlushAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, (await Links.PeekAsync(link.PublicId))!.Link.Downloads);
+        Assert.Equal(0, tally.PendingFor(link.Id));
+        Assert.Equal(_clock.GetUtcNow(), (await db.ShareLinks.SingleAsync(l => l.Id == link.Id, TestContext.Current.CancellationToken)).LastDownloadAt);
+    }
+
+    [Fact]
+    public async Task Tally_CountedFromManyThreadsWhileItFlushes_WritesEveryDownloadOnce()
+    {
+        var link = await CreateAsync();
+        var tally = _bed.Services.GetRequiredService<DownloadTally>();
+        using var done = new CancellationTokenSource();
+
+        var flushing = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                await tally.FlushAsync(CancellationToken.None);
+            }
+        }, TestContext.Current.CancellationToken);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 2_000; i++)
+            {
+                tally.Add(link.Id, _clock.GetUtcNow());
+            }
+        }, TestContext.Current.CancellationToken)));
+        await done.CancelAsync();
+        await flushing;
+        await tally.FlushAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(16_000, (await Links.PeekAsync(link.PublicId))!.Link.Downloads);
+    }
+
+    [Fact]
+    public async Task TallyWriter_AtShutdown_WritesWhatWasCounted()
+    {
+        var link = await CreateAsync();
+        var tally = _bed.Services.GetRequiredService<DownloadTally>();
+        var writer = new DownloadTallyWriter(tally, _clock, NullLogger<DownloadTallyWriter>.Instance);
+        await writer.StartAsync(TestContext.Current.CancellationToken);
+
+        Assert.NotNull(await RedeemAsync(Token(link)));
+        await writer.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, (await Links.PeekAsync(link.PublicId))!.Link.Downloads);
     }
 
     [Fact]

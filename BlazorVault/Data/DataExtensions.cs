@@ -21,6 +21,8 @@ public static class DataExtensions
         services.AddSingleton<InstanceIdentity>();
         services.AddSingleton<JobLeases>();
         services.AddHostedService<InstanceHeartbeat>();
+        services.AddSingleton<ExpiredRowSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpiredRowSweeper>());
         // Background jobs catch their own failures; should one slip through, it must not take the app down with it.
         services.Configure<HostOptions>(host => host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
 

@@ -11,6 +11,8 @@ public abstract class LeasedJob(JobLeases leases, InstanceIdentity instance, Tim
 
     protected InstanceIdentity Instance => instance;
 
+    protected TimeProvider Clock => clock;
+
     /// <summary>The lease's name; one per kind of job.</summary>
     protected abstract string Name { get; }
 

@@ -79,6 +79,7 @@ public sealed partial class ShareLinkService(
     FileService files,
     LinkPasswords passwords,
     ShareAccessLog accessLog,
+    DownloadTally tally,
     IOptions<ShareOptions> options,
     TimeProvider clock,
     ILogger<ShareLinkService> logger)
@@ -86,6 +87,17 @@ public sealed partial class ShareLinkService(
     public const int MaxDownloadsLimit = 1_000_000;
 
     private ShareOptions Settings => options.Value;
+
+    private sealed record LinkedFile(ShareLink Link, FileItem File);
+
+    // A link with its live file, while the file's owner may share: the one read of a download. Per instance, not
+    // static: a compiled query runs only against the model it was compiled for.
+    private readonly Func<VaultDbContext, Guid, Guid, CancellationToken, Task<LinkedFile?>> _linkedFile =
+        EF.CompileAsyncQuery((VaultDbContext db, Guid linkId, Guid fileId, CancellationToken cancellationToken) => (
+            from l in db.ShareLinks.AsNoTracking()
+            join f in db.Files.AsNoTracking() on l.FileId equals f.Id
+            where l.Id == linkId && l.FileId == fileId && f.TrashId == null && db.Users.Any(u => u.Id == f.OwnerId && u.DisabledAt == null)
+            select new LinkedFile(l, new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt, f.FolderId, null))).SingleOrDefault());
 
     public Task<CreateLinkResult> CreateAsync(string ownerId, Guid fileId, TimeSpan? lifetime, int? maxDownloads, CancellationToken cancellationToken = default) =>
         CreateAsync(ownerId, fileId, lifetime, maxDownloads, null, cancellationToken);
@@ -289,17 +301,15 @@ public sealed partial class ShareLinkService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var link = await db.ShareLinks.AsNoTracking().SingleOrDefaultAsync(
-            l => l.Id == claims.LinkId && l.FileId == claims.FileId
-                && db.Files.Any(f => f.Id == l.FileId && db.Users.Any(u => u.Id == f.OwnerId && u.DisabledAt == null)),
-            cancellationToken);
+        var row = await _linkedFile(db, claims.LinkId, claims.FileId, cancellationToken);
         var now = clock.GetUtcNow();
-        if (link is null || (publicId is not null && link.PublicId != publicId) || link.RevokedAt is not null || link.ExpiresAt <= now)
+        if (row is null || (publicId is not null && row.Link.PublicId != publicId) || row.Link.RevokedAt is not null || row.Link.ExpiresAt <= now)
         {
-            logger.LogInformation("Share download {LinkId} refused: {Reason}", claims.LinkId, link is null ? "no such link" : Refusal(link, now));
+            logger.LogInformation("Share download {LinkId} refused: {Reason}", claims.LinkId, row is null ? "no such link, or its file is gone" : Refusal(row.Link, now));
             return null;
         }
 
+        var link = row.Link;
         // A grant was minted after the password's proof, under the password it carries; an old link's token proves nothing.
         if (link.PasswordHash is not null
             && !(claims.IsDownloadGrant ? claims.PasswordVersion == link.PasswordVersion : await ProvesPasswordAsync(link, client.PasswordProof)))
@@ -308,19 +318,27 @@ public sealed partial class ShareLinkService(
             return null;
         }
 
-        var content = await files.OpenForSharingAsync(claims.FileId, cancellationToken);
-        if (content is null)
+        var content = files.ContentOf(row.File);
+        var plan = request.PlanFor(content.File);
+        if (link.MaxDownloads is null)
         {
-            logger.LogInformation("Share download {LinkId} refused: the file is gone", link.Id);
-            return null;
+            // No limit to hold: a download from the first byte counts, in memory (DownloadTally), and the rest
+            // (continuations, HEAD, probes) is served as it comes; no grant is needed to tell them apart.
+            if (plan.SendsBytes && !plan.IsProbe && plan.From == 0)
+            {
+                tally.Add(link.Id, now);
+            }
+
+            return new RedeemedDownload(content, plan, null, link.Id);
         }
 
-        var plan = request.PlanFor(content.File);
-        var resuming = await HoldsGrantAsync(db, link.Id, content.File.Sha256, client, now, cancellationToken);
-        var counts = plan.SendsBytes && !plan.IsProbe && (plan.Answer == DownloadAnswer.Full || !resuming);
+        // Whole bytes always count, whoever asks: only a part can continue a counted download.
+        var wholeDownload = plan.SendsBytes && !plan.IsProbe && plan.Answer == DownloadAnswer.Full;
+        var resuming = !wholeDownload && await HoldsGrantAsync(db, link.Id, content.File.Sha256, client, now, cancellationToken);
+        var counts = wholeDownload || (plan.SendsBytes && !plan.IsProbe && !resuming);
         if (!counts)
         {
-            var hasDownloadsLeft = link.MaxDownloads is null || link.Downloads < link.MaxDownloads;
+            var hasDownloadsLeft = link.Downloads < link.MaxDownloads;
             if (!hasDownloadsLeft && !resuming)
             {
                 logger.LogInformation("Share download {LinkId} refused: used up, and no download of this client to continue", link.Id);
@@ -364,7 +382,7 @@ public sealed partial class ShareLinkService(
             return null;
         }
 
-        await db.ShareResumeGrants.Where(g => g.LinkId == link.Id && g.ResumeUntil <= now).ExecuteDeleteAsync(CancellationToken.None);
+        // Expired grants are left to ExpiredRowSweeper: every read checks the time, and this write stays short.
         var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         db.ShareResumeGrants.Add(new ShareResumeGrant
         {

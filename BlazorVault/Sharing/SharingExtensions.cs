@@ -23,6 +23,8 @@ public static class SharingExtensions
         services.AddSingleton<LinkPasswords>();
         services.AddSingleton<ShareAccessLog>();
         services.AddHostedService<ShareAccessLogWriter>();
+        services.AddSingleton<DownloadTally>();
+        services.AddHostedService<DownloadTallyWriter>();
         services.AddSingleton<ShareAccessPurger>();
         services.AddHostedService(sp => sp.GetRequiredService<ShareAccessPurger>());
         services.AddRateLimiter(SharedFileEndpoints.AddShareRateLimit);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorVault.Accounts;
 
@@ -18,7 +19,37 @@ public static class AccountStanding
 
     /// <summary>Why the account cannot be used, or null when it can: gone, disabled by an admin (<see cref="VaultUser.DisabledAt"/>), or locked for good.</summary>
     public static string? Refusal(VaultUser? user, DateTimeOffset now, IdentityOptions identity) =>
-        user is null ? "The user no longer exists."
-        : user.DisabledAt is not null || IsDisabled(user.LockoutEnd, now, identity.Lockout) ? "The account is disabled."
-        : null;
+        Refusal(user is null ? null : new UserStanding(user.SecurityStamp, user.DisabledAt, user.LockoutEnd), now, identity);
+
+    /// <inheritdoc cref="Refusal(VaultUser?, DateTimeOffset, IdentityOptions)"/>
+    public static string? Refusal(UserStanding? user, DateTimeOffset now, IdentityOptions identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        return user is null ? "The user no longer exists."
+            : user.DisabledAt is not null || IsDisabled(user.LockoutEnd, now, identity.Lockout) ? "The account is disabled."
+            : null;
+    }
+}
+
+/// <summary>What <see cref="AccountStanding"/> reads of a user, and the stamp tokens are checked against.</summary>
+public sealed record UserStanding(string? SecurityStamp, DateTimeOffset? DisabledAt, DateTimeOffset? LockoutEnd);
+
+/// <summary>
+/// Reads a user's <see cref="UserStanding"/>: one compiled, untracked primary-key lookup of three columns,
+/// for checks made on every request (API access tokens), without building a UserManager for it.
+/// </summary>
+public sealed class UserStandings(IDbContextFactory<BlazorVault.Data.VaultDbContext> dbFactory)
+{
+    // Per instance, not static: a compiled query runs only against the model it was compiled for.
+    private readonly Func<BlazorVault.Data.VaultDbContext, string, CancellationToken, Task<UserStanding?>> _standing =
+        EF.CompileAsyncQuery((BlazorVault.Data.VaultDbContext db, string id, CancellationToken cancellationToken) => db.Users.AsNoTracking()
+            .Where(u => u.Id == id)
+            .Select(u => new UserStanding(u.SecurityStamp, u.DisabledAt, u.LockoutEnd))
+            .SingleOrDefault());
+
+    public async Task<UserStanding?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await _standing(db, id, cancellationToken);
+    }
 }

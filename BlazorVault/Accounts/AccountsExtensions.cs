@@ -126,6 +126,7 @@ public static class AccountsExtensions
 
         services.AddSigningKeyRing(ApiTokenService.Audience);
         services.AddSingleton<ApiTokenService>();
+        services.AddSingleton<UserStandings>();
         services.AddSingleton<ValidatedTokenCache>();
         services.AddOptions<JwtBearerOptions>(JwtScheme)
             .Configure<ApiTokenService, ValidatedTokenCache>((options, tokens, cache) =>

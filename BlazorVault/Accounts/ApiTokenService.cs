@@ -58,8 +58,9 @@ public sealed class ApiTokenService(
     public static async Task CheckUserAsync(TokenValidatedContext context)
     {
         var services = context.HttpContext.RequestServices;
-        var users = services.GetRequiredService<UserManager<VaultUser>>();
-        var user = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub) is { } id ? await users.FindByIdAsync(id) : null;
+        var user = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub) is { } id
+            ? await services.GetRequiredService<UserStandings>().FindAsync(id, context.HttpContext.RequestAborted)
+            : null;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         if (AccountStanding.Refusal(user, now, services.GetRequiredService<IOptions<IdentityOptions>>().Value) is { } refusal)
         {

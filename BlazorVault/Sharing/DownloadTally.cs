@@ -12,7 +12,7 @@ namespace BlazorVault.Sharing;
 /// one conditional statement per download, because the limit must hold. The price, accepted: a crash
 /// loses at most the last second of counts of unlimited links.
 /// </summary>
-public sealed class DownloadTally(IDbContextFactory<VaultDbContext> dbFactory, ILogger<DownloadTally> logger)
+public sealed class DownloadTally(IDbContextFactory<VaultDbContext> dbFactory, WriteGate writeGate, ILogger<DownloadTally> logger)
 {
     private sealed class Pending
     {
@@ -81,6 +81,7 @@ public sealed class DownloadTally(IDbContextFactory<VaultDbContext> dbFactory, I
 
                 try
                 {
+                    using var turn = await writeGate.EnterAsync(CancellationToken.None);
                     // A link deleted meanwhile (with its file) matches nothing, and its count goes with it.
                     await db.ShareLinks.Where(l => l.Id == linkId).ExecuteUpdateAsync(
                         s => s.SetProperty(l => l.Downloads, l => l.Downloads + count)

@@ -80,6 +80,7 @@ public sealed partial class ShareLinkService(
     LinkPasswords passwords,
     ShareAccessLog accessLog,
     DownloadTally tally,
+    WriteGate writeGate,
     IOptions<ShareOptions> options,
     TimeProvider clock,
     ILogger<ShareLinkService> logger)
@@ -368,6 +369,7 @@ public sealed partial class ShareLinkService(
     /// <summary>Counts a download and records its resume grant, in one transaction; the grant's secret, or null when used up.</summary>
     private async Task<string?> CountAsync(VaultDbContext db, ShareLink link, string sha256, ShareClient client, DateTimeOffset now)
     {
+        using var turn = await writeGate.EnterAsync(CancellationToken.None);
         // Not cancellable: once counted, the grant must be there for the client that was counted.
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         // One statement, so two requests can never both take the last download.

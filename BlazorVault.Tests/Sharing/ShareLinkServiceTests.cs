@@ -182,6 +182,22 @@ public abstract class ShareLinkServiceTests(DatabaseProvider provider) : IAsyncL
     }
 
     [Fact]
+    public async Task Redeem_WithFiveLeftAndSixtyAtOnce_CountedInGroups_ServesExactlyFive_EachWithItsGrant()
+    {
+        var link = await CreateAsync(maxDownloads: 5);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
+            Task.Run(() => RedeemAsync(Token(link), client: new ShareClient($"198.51.100.{i}")))));
+
+        var served = results.Where(r => r is not null).ToList();
+        Assert.Equal(5, served.Count);
+        Assert.All(served, r => Assert.NotNull(r!.ResumeSecret));
+        await using var db = await _bed.Db.CreateDbContextAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(5, (await db.ShareLinks.SingleAsync(l => l.Id == link.Id, TestContext.Current.CancellationToken)).Downloads);
+        Assert.Equal(5, await db.ShareResumeGrants.CountAsync(g => g.LinkId == link.Id, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Redeem_ARangeFromTheClientThatDownloaded_ContinuesWithoutCountingWithinTheResumeWindow()
     {
         var link = await CreateAsync(maxDownloads: 1);

@@ -80,7 +80,7 @@ public sealed partial class ShareLinkService(
     LinkPasswords passwords,
     ShareAccessLog accessLog,
     DownloadTally tally,
-    WriteGate writeGate,
+    LimitedDownloadCounts limitedCounts,
     IOptions<ShareOptions> options,
     TimeProvider clock,
     ILogger<ShareLinkService> logger)
@@ -349,7 +349,7 @@ public sealed partial class ShareLinkService(
             return new RedeemedDownload(content, plan, null, link.Id);
         }
 
-        var secret = await CountAsync(db, link, content.File.Sha256, client, now);
+        var secret = await CountAsync(link, content.File.Id, content.File.Sha256, client, now);
         if (secret is not null)
         {
             return new RedeemedDownload(content, plan, secret, link.Id);
@@ -367,26 +367,11 @@ public sealed partial class ShareLinkService(
     }
 
     /// <summary>Counts a download and records its resume grant, in one transaction; the grant's secret, or null when used up.</summary>
-    private async Task<string?> CountAsync(VaultDbContext db, ShareLink link, string sha256, ShareClient client, DateTimeOffset now)
+    private async Task<string?> CountAsync(ShareLink link, Guid? fileId, string sha256, ShareClient client, DateTimeOffset now)
     {
-        using var turn = await writeGate.EnterAsync(CancellationToken.None);
-        // Not cancellable: once counted, the grant must be there for the client that was counted.
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        // One statement, so two requests can never both take the last download.
-        var counted = await db.ShareLinks
-            .Where(l => l.Id == link.Id && l.RevokedAt == null && (l.MaxDownloads == null || l.Downloads < l.MaxDownloads)
-                && db.Files.Any(f => f.Id == l.FileId && f.TrashId == null))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(l => l.Downloads, l => l.Downloads + 1)
-                .SetProperty(l => l.LastDownloadAt, now), CancellationToken.None);
-        if (counted == 0)
-        {
-            return null;
-        }
-
-        // Expired grants are left to ExpiredRowSweeper: every read checks the time, and this write stays short.
         var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        db.ShareResumeGrants.Add(new ShareResumeGrant
+        // Expired grants are left to ExpiredRowSweeper: every read checks the time, and this write stays short.
+        var grant = new ShareResumeGrant
         {
             Id = Guid.CreateVersion7(now),
             LinkId = link.Id,
@@ -395,10 +380,8 @@ public sealed partial class ShareLinkService(
             SecretHash = HashOf(secret),
             ClientAddress = client.Address,
             Sha256 = sha256,
-        });
-        await db.SaveChangesAsync(CancellationToken.None);
-        await transaction.CommitAsync(CancellationToken.None);
-        return secret;
+        };
+        return await limitedCounts.CountAsync(link.Id, fileId, grant) ? secret : null;
     }
 
     private static Task<bool> HoldsGrantAsync(VaultDbContext db, Guid linkId, string sha256, ShareClient client, DateTimeOffset now, CancellationToken cancellationToken)

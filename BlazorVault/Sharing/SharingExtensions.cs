@@ -24,6 +24,7 @@ public static class SharingExtensions
         services.AddSingleton<ShareAccessLog>();
         services.AddHostedService<ShareAccessLogWriter>();
         services.AddSingleton<DownloadTally>();
+        services.AddSingleton<LimitedDownloadCounts>();
         services.AddHostedService<DownloadTallyWriter>();
         services.AddSingleton<ShareAccessPurger>();
         services.AddHostedService(sp => sp.GetRequiredService<ShareAccessPurger>());

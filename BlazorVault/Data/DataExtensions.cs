@@ -1,6 +1,7 @@
 using BlazorVault.Accounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
 using Npgsql;
 
 namespace BlazorVault.Data;
@@ -54,8 +55,11 @@ public static class DataExtensions
         }
         else
         {
+#pragma warning disable EF1001 // See LeanSqliteConnection.
             services.AddPooledDbContextFactory<VaultDbContext>((sp, options) =>
-                options.UseSqlite(sp.GetRequiredService<VaultPaths>().SqliteConnectionString()));
+                options.UseSqlite(sp.GetRequiredService<VaultPaths>().SqliteConnectionString())
+                    .ReplaceService<ISqliteRelationalConnection, LeanSqliteConnection>());
+#pragma warning restore EF1001
         }
 
         return services;

@@ -98,20 +98,10 @@ public sealed partial class ShareLinkService(
     /// <param name="cancellationToken">Ends the wait for the database.</param>
     public async Task<CreateLinkResult> CreateAsync(string ownerId, Guid fileId, TimeSpan? lifetime, int? maxDownloads, string? password, CancellationToken cancellationToken = default)
     {
-        if (!string.IsNullOrEmpty(password) && LinkPasswords.Problem(password) is { } problem)
-        {
-            return new CreateLinkResult.Invalid("password", problem);
-        }
-
         var life = lifetime ?? Settings.DefaultLifetime;
-        if (life <= TimeSpan.Zero || life > Settings.MaxLifetime)
+        if (LinkProblem(life, maxDownloads, password) is { } problem)
         {
-            return new CreateLinkResult.Invalid("expiresInHours", $"A link can last from a few minutes up to {Settings.MaxLifetime.TotalHours:0} hours.");
-        }
-
-        if (maxDownloads is < 1 or > MaxDownloadsLimit)
-        {
-            return new CreateLinkResult.Invalid("maxDownloads", $"The download limit must be between 1 and {MaxDownloadsLimit:N0}, or none.");
+            return problem;
         }
 
         if (await files.GetAsync(ownerId, fileId, cancellationToken) is null)
@@ -142,6 +132,13 @@ public sealed partial class ShareLinkService(
         logger.LogInformation("Share link {LinkId} created for file {FileId}", link.Id, fileId);
         return new CreateLinkResult.Created(Describe(link, now));
     }
+
+    /// <summary>What is wrong with a new link's settings, whatever it links to; null when nothing is.</summary>
+    private CreateLinkResult.Invalid? LinkProblem(TimeSpan life, int? maxDownloads, string? password) =>
+        !string.IsNullOrEmpty(password) && LinkPasswords.Problem(password) is { } problem ? new("password", problem)
+        : life <= TimeSpan.Zero || life > Settings.MaxLifetime ? new("expiresInHours", $"A link can last from a few minutes up to {Settings.MaxLifetime.TotalHours:0} hours.")
+        : maxDownloads is < 1 or > MaxDownloadsLimit ? new("maxDownloads", $"The download limit must be between 1 and {MaxDownloadsLimit:N0}, or none.")
+        : null;
 
     /// <summary>
     /// The owner's links to a file that were not revoked, newest first: working ones and those used up or
@@ -197,6 +194,11 @@ public sealed partial class ShareLinkService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.ShareLinks.AsNoTracking().Where(named).AnyAsync(l => l.Kind == ShareLinkKind.Folder, cancellationToken))
+        {
+            return await OpenFolderAsync(link, proof, null, 1, cancellationToken);
+        }
+
         var row = await (
             from l in db.ShareLinks.AsNoTracking().Where(named)
             join file in db.Files.AsNoTracking() on l.FileId equals file.Id
@@ -315,6 +317,13 @@ public sealed partial class ShareLinkService(
             return null;
         }
 
+        return await ServeAsync(db, link, content, request, client, now, cancellationToken);
+    }
+
+    /// <summary>The counting of <see cref="RedeemAsync"/>, once a link's checks let <paramref name="content"/> go: for a file link and for a file of a folder link.</summary>
+    private async Task<RedeemedDownload?> ServeAsync(
+        VaultDbContext db, ShareLink link, FileContent content, DownloadRequest request, ShareClient client, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var plan = request.PlanFor(content.File);
         var resuming = await HoldsGrantAsync(db, link.Id, content.File.Sha256, client, now, cancellationToken);
         var counts = plan.SendsBytes && !plan.IsProbe && (plan.Answer == DownloadAnswer.Full || !resuming);
@@ -355,7 +364,8 @@ public sealed partial class ShareLinkService(
         // One statement, so two requests can never both take the last download.
         var counted = await db.ShareLinks
             .Where(l => l.Id == link.Id && l.RevokedAt == null && (l.MaxDownloads == null || l.Downloads < l.MaxDownloads)
-                && db.Files.Any(f => f.Id == l.FileId && f.TrashId == null))
+                && (db.Files.Any(f => f.Id == l.FileId && f.TrashId == null)
+                    || (l.FileId == null && db.Folders.Any(f => f.Id == l.FolderId && f.TrashId == null))))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(l => l.Downloads, l => l.Downloads + 1)
                 .SetProperty(l => l.LastDownloadAt, now), CancellationToken.None);
@@ -432,7 +442,9 @@ public sealed partial class ShareLinkService(
             : link.MaxDownloads is { } max && link.Downloads >= max ? LinkState.UsedUp
             : LinkState.Active,
             link.PasswordHash is not null,
-            link.PausedUntil > now ? link.PausedUntil : null);
+            link.PausedUntil > now ? link.PausedUntil : null,
+            link.Kind,
+            link.FolderId);
 
     private const string UsedUp = "used up";
 

@@ -106,6 +106,8 @@ public abstract class FolderShareHttpTests(SharedVaultApp shared)
         // The shared folder by its own id is the top again, with the same limits.
         var again = WebUtility.HtmlDecode(await visitor.GetStringAsync($"{path}/f/{tree.Shared.Id}"));
         Assert.Equal(["Shared Zk"], Crumbs(again));
+        Assert.Contains("top.txt", again, StringComparison.Ordinal);
+        AssertNothingAbove(tree, again);
     }
 
     [Fact]

@@ -419,6 +419,36 @@ public abstract class FolderShareHttpTests(SharedVaultApp shared)
     }
 
     [Fact]
+    public async Task FolderLink_BadInput_GetsAClearAnswer_NeverAServerError()
+    {
+        using var tree = await TreeAsync();
+        var (_, path) = await CreateFolderLinkAsync(tree.Alice, tree.Shared.Id);
+        using var visitor = Visitor(followRedirects: false);
+        foreach (var page in new[] { "abc", "-5", "0", "99999999999", "2147483647" })
+        {
+            using var response = await visitor.GetAsync($"{path}/f/{tree.Sub.Id}?page={page}");
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"page={page}: {response.StatusCode}");
+        }
+
+        foreach (var query in new[] { "file=not-a-guid", "folder=", "folder=1&file=2" })
+        {
+            using var response = await visitor.GetAsync($"{path}/zip?{query}");
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{query}: {response.StatusCode}");
+        }
+
+        var tooMany = string.Join('&', Enumerable.Range(0, ShareLinkService.MaxZipSelection + 1).Select(_ => $"file={Guid.NewGuid()}"));
+        using (var response = await visitor.GetAsync($"{path}/zip?{tooMany}"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        using (var response = await tree.Alice.Api.PostAsync($"api/folders/{tree.Shared.Id}/links", new StringContent("{nope", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task OpenApi_DescribesTheFolderLinkRoutes()
     {
         using var client = new HttpClient { BaseAddress = App.BaseAddress };

@@ -30,8 +30,11 @@ public sealed partial class ShareLinkService
     /// <summary>Entries on one page of a shared folder.</summary>
     public const int FolderPageSize = 50;
 
-    /// <summary>The most files and folders one ZIP of a selection may name.</summary>
-    public const int MaxZipSelection = 1000;
+    /// <summary>
+    /// The most files and folders one ZIP of a selection may name: three pages' worth, and what fits in a GET's
+    /// query within the server's request-line limit (8 KiB); more is one folder's ZIP.
+    /// </summary>
+    public const int MaxZipSelection = 150;
 
     /// <summary>What stands for a ZIP's content in a resume grant: never a SHA-256, so no file's range continues it.</summary>
     private static readonly string ZipContent = new('z', 64);

@@ -89,6 +89,15 @@ public sealed class FolderShareBrowserTests(BrowserFixture browser) : DashboardB
         await stranger.GetByRole(AriaRole.Checkbox, new() { Name = "Select second notes.txt" }).CheckAsync();
         await Expect(stranger.GetByTestId("shared-select-all")).ToBeVisibleAsync();
         await ShootAsync(stranger, "folder-share-sub");
+        foreach (var width in new[] { 1280, 390 })
+        {
+            await stranger.SetViewportSizeAsync(width, 844);
+            await stranger.WaitForTimeoutAsync(100);
+            // Nothing wider than the screen: no sideways scrolling on a phone.
+            Assert.True(await stranger.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"the page scrolls sideways at {width} px");
+        }
+
+        await stranger.SetViewportSizeAsync(1280, 800);
 
         var (name, bytes) = await DownloadAsync(stranger, stranger.GetByTestId("shared-zip-selected"));
         Assert.EndsWith(".zip", name, StringComparison.Ordinal);
@@ -122,5 +131,46 @@ public sealed class FolderShareBrowserTests(BrowserFixture browser) : DashboardB
         await Expect(row.GetByTestId("link-file")).ToHaveTextAsync("Holiday 2026");
         await Expect(row.GetByTestId("link-downloads")).ToContainTextAsync("2");
         await ShootAsync(Page, "folder-share-links");
+    }
+}
+
+/// <summary>A folder link's pages pass axe-core at desktop and phone widths (axe needs a context that lets its styles in).</summary>
+public sealed class FolderShareAccessibilityBrowserTests(BrowserFixture browser) : DashboardBrowserTest(browser)
+{
+    protected override BrowserNewContextOptions? ContextOptions => new() { BypassCSP = true };
+
+    [Fact]
+    public async Task FolderLinkPages_HaveNoSeriousAccessibilityProblems_AtDesktopAndPhoneWidths()
+    {
+        await RegisterAsync(UserName);
+        string path;
+        Guid subId;
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var services = scope.ServiceProvider;
+            var owner = (await services.GetRequiredService<UserManager<VaultUser>>().FindByNameAsync(UserName))!.Id;
+            var tree = services.GetRequiredService<TreeService>();
+            var files = services.GetRequiredService<FileService>();
+            var shared = (await tree.CreateFolderAsync(owner, null, "Team photos")).Value!;
+            subId = (await tree.CreateFolderAsync(owner, shared.Id, "Summer")).Value!.Id;
+            await files.UploadAsync(owner, "notes.txt", "text/plain", new MemoryStream("notes"u8.ToArray()), placement: new Placement(shared.Id));
+            await files.UploadAsync(owner, "a very long file name that goes on and on and on for a while.pdf", "application/pdf", new MemoryStream(new byte[2000]), placement: new Placement(subId));
+            var created = await services.GetRequiredService<BlazorVault.Sharing.ShareLinkService>().CreateFolderLinkAsync(owner, shared.Id, null, 5, null);
+            path = "s/" + Assert.IsType<BlazorVault.Sharing.CreateLinkResult.Created>(created).Link.PublicId;
+        }
+
+        var stranger = await (await NewContextAsync()).NewPageAsync();
+        foreach (var route in new[] { path, $"{path}/f/{subId}" })
+        {
+            await stranger.GotoAsync(route);
+            await Expect(stranger.GetByTestId("shared-folder")).ToBeVisibleAsync();
+            foreach (var width in new[] { 1280, 390 })
+            {
+                await stranger.SetViewportSizeAsync(width, 844);
+                await stranger.WaitForTimeoutAsync(100);
+                await Axe.AssertNoSeriousViolationsAsync(stranger, $"{route} at {width} px");
+                Assert.True(await stranger.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"{route} scrolls sideways at {width} px");
+            }
+        }
     }
 }

@@ -150,6 +150,7 @@ public abstract class FolderShareHttpTests(SharedVaultApp shared)
         var image = await UploadAsync(tree.Alice, "pic.png", Png, tree.Sub.Id, "image/png");
         var (linkId, path) = await CreateFolderLinkAsync(tree.Alice, tree.Shared.Id);
         using var visitor = Visitor();
+        Assert.Contains("top.txt", await visitor.GetStringAsync(path), StringComparison.Ordinal);
 
         using (var download = await visitor.GetAsync($"{path}/files/{tree.Inner.Id}/download"))
         {
@@ -220,7 +221,7 @@ public abstract class FolderShareHttpTests(SharedVaultApp shared)
         await App.Services.GetRequiredService<ShareAccessLog>().FlushAsync(TestContext.Current.CancellationToken);
         var log = await tree.Alice.Api.GetFromJsonAsync<JsonElement>($"api/links/{linkId}/log?pageSize=200");
         var kinds = log.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
-        Assert.Equal(2, kinds.Count(k => k == "pageView"));
+        Assert.Equal(3, kinds.Count(k => k == "pageView"));
         Assert.Equal(3, kinds.Count(k => k == "downloadStarted"));
         Assert.Equal(3, kinds.Count(k => k == "downloadCompleted"));
         Assert.Contains(log.GetProperty("items").EnumerateArray(), e => e.GetProperty("kind").GetString() == "downloadCompleted" && e.GetProperty("bytes").GetInt64() == tree.InnerBytes.Length);

@@ -81,7 +81,7 @@ public sealed class DriveLayoutBrowserTests(BrowserFixture browser) : DashboardB
 
         // Every action is there by pointer too: the folder's menu has its own set, and Delete works from the menu.
         await Row("Projects").GetByRole(AriaRole.Button, new() { Name = "Actions for Projects" }).ClickAsync();
-        await Expect(Row("Projects").GetByRole(AriaRole.Menuitem)).ToHaveTextAsync(["Download as ZIP", "Rename", "Move", "Delete"]);
+        await Expect(Row("Projects").GetByRole(AriaRole.Menuitem)).ToHaveTextAsync(["Download as ZIP", "Share", "Rename", "Move", "Delete"]);
         await Page.Locator("h1").ClickAsync();
         await Expect(Row("Projects").GetByRole(AriaRole.Menu)).Not.ToBeVisibleAsync();
 

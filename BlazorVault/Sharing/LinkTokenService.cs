@@ -62,13 +62,16 @@ public sealed class LinkTokenService(
     /// </summary>
     public string CreateDownloadGrant(ShareLink link, DateTimeOffset expires) => Create(link, expires, DownloadUse);
 
+    /// <summary>A download grant for one file of a folder link (<c>sub</c> = that file), after the link's checks.</summary>
+    public string CreateDownloadGrant(ShareLink link, Guid fileId, DateTimeOffset expires) => Create(link, expires, DownloadUse, fileId);
+
     /// <summary>
     /// The proof that a visitor gave the link's password: valid until <paramref name="expires"/> (never later
     /// than the link), for this link and its current password only.
     /// </summary>
     public string CreatePasswordProof(ShareLink link, DateTimeOffset expires) => Create(link, expires, PasswordUse);
 
-    private string Create(ShareLink link, DateTimeOffset expires, string use)
+    private string Create(ShareLink link, DateTimeOffset expires, string use, Guid? subject = null)
     {
         ArgumentNullException.ThrowIfNull(link);
         var until = expires < link.ExpiresAt ? expires : link.ExpiresAt;
@@ -80,7 +83,7 @@ public sealed class LinkTokenService(
             Expires = until.UtcDateTime,
             Subject = new ClaimsIdentity(
             [
-                new Claim(JwtRegisteredClaimNames.Sub, (link.FileId ?? link.FolderId ?? Guid.Empty).ToString()),
+                new Claim(JwtRegisteredClaimNames.Sub, (subject ?? link.FileId ?? link.FolderId ?? Guid.Empty).ToString()),
                 new Claim(JwtRegisteredClaimNames.Jti, link.Id.ToString()),
                 new Claim(UseClaim, use),
                 new Claim(PasswordVersionClaim, link.PasswordVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer32),

@@ -50,7 +50,7 @@ public sealed class LoggedDownload(FileDownloadResult inner, RedeemedDownload do
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => FileDownloadResult.PopulateMetadata(method, builder);
 
     /// <summary>Passes writes through and counts their bytes.</summary>
-    private sealed class CountingStream(Stream inner) : Stream
+    internal sealed class CountingStream(Stream inner) : Stream
     {
         private long _written;
 

@@ -17,9 +17,11 @@ public sealed record UpdateLinkRequest(double? ExpiresInHours, int? MaxDownloads
 
 /// <param name="Status"><c>active</c>, <c>usedUp</c>, <c>expired</c> or <c>revoked</c> (revoked links are only in <c>GET /api/links</c>).</param>
 /// <param name="PausedUntil">Set while the link refuses every password after too many wrong ones.</param>
+/// <param name="Kind"><c>file</c> (a link to <c>fileId</c>), <c>folder</c> (a read-only link to <c>folderId</c>'s tree) or <c>upload</c> (a file request into <c>folderId</c>).</param>
+/// <param name="FolderName">In <c>GET /api/links</c>: the name of a folder link's folder.</param>
 public sealed record LinkResponse(
     Guid Id, string Url, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads, DateTimeOffset CreatedAt, string Status,
-    Guid? FileId, bool HasPassword, DateTimeOffset? PausedUntil, string? FileName = null);
+    Guid? FileId, bool HasPassword, DateTimeOffset? PausedUntil, string? FileName = null, string Kind = "file", Guid? FolderId = null, string? FolderName = null);
 
 public sealed record LinkListResponse(LinkResponse[] Items, int Total, int Page, int PageSize);
 
@@ -96,7 +98,9 @@ internal static class ShareEndpoints
         }
 
         var listed = await links.ListAllAsync(user.GetUserId()!, (page - 1) * pageSize, pageSize, cancellationToken);
-        return TypedResults.Ok(new LinkListResponse([.. listed.Items.Select(o => ToResponse(o.Link, urls, http) with { FileName = o.FileName })], listed.Total, page, pageSize));
+        return TypedResults.Ok(new LinkListResponse([.. listed.Items.Select(o => o.Link.Kind == ShareLinkKind.File
+            ? ToResponse(o.Link, urls, http) with { FileName = o.FileName }
+            : ToResponse(o.Link, urls, http) with { FolderName = o.FileName })], listed.Total, page, pageSize));
     }
 
     /// <summary>Reads the body itself: "absent" and "null" mean different things here (keep, remove), which a bound record cannot tell apart.</summary>
@@ -190,16 +194,21 @@ internal static class ShareEndpoints
         _ => "other",
     };
 
-    private static LinkResponse ToResponse(ShareLinkInfo link, ShareUrls urls, HttpRequest http) =>
+    internal static LinkResponse ToResponse(ShareLinkInfo link, ShareUrls urls, HttpRequest http) =>
         new(link.Id, urls.Of(link, http), link.ExpiresAt, link.MaxDownloads, link.Downloads, link.CreatedAt, link.State switch
         {
             LinkState.UsedUp => "usedUp",
             LinkState.Expired => "expired",
             LinkState.Revoked => "revoked",
             _ => "active",
-        }, link.FileId, link.HasPassword, link.PausedUntil);
+        }, link.FileId, link.HasPassword, link.PausedUntil, Kind: link.Kind switch
+        {
+            ShareLinkKind.Folder => "folder",
+            ShareLinkKind.Upload => "upload",
+            _ => "file",
+        }, FolderId: link.FolderId);
 
-    private static ValidationProblem? HoursProblem(double hours) =>
+    internal static ValidationProblem? HoursProblem(double hours) =>
         !double.IsFinite(hours) || hours <= 0 || hours > TimeSpan.MaxValue.TotalHours / 2
             ? Invalid("expiresInHours", "Give the lifetime in hours, a positive number.")
             : null;
@@ -209,6 +218,6 @@ internal static class ShareEndpoints
         : pageSize < 1 || pageSize > MaxPageSize ? Invalid("pageSize", $"A page has 1 to {MaxPageSize} entries.")
         : null;
 
-    private static ValidationProblem Invalid(string field, string message) =>
+    internal static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }

@@ -25,7 +25,7 @@ public abstract record UpdateLinkResult
     public sealed record Invalid(string Field, string Message) : UpdateLinkResult;
 }
 
-/// <summary>One of an owner's links on the Links page: the link, and the name of its file.</summary>
+/// <summary>One of an owner's links on the Links page: the link, and the name of its file (of its folder, for a folder link).</summary>
 public sealed record OwnedLink(ShareLinkInfo Link, string FileName, bool FileInTrash);
 
 /// <summary>A page of an owner's links, newest first, and how many there are in all.</summary>
@@ -105,13 +105,22 @@ public sealed partial class ShareLinkService
         var total = await owned.CountAsync(cancellationToken);
         var rows = await (
             from l in owned
-            join file in db.Files.AsNoTracking() on l.FileId equals file.Id
+            // A link's target: its file, or (folder and upload links) its folder.
+            join file in db.Files.AsNoTracking() on l.FileId equals file.Id into linkedFiles
+            from file in linkedFiles.DefaultIfEmpty()
+            join folder in db.Folders.AsNoTracking() on l.FolderId equals folder.Id into linkedFolders
+            from folder in linkedFolders.DefaultIfEmpty()
             orderby l.Id descending
-            select new { link = l, file.Name, InTrash = file.TrashId != null })
+            select new
+            {
+                link = l,
+                Name = file != null ? file.Name : folder != null ? folder.Name : null,
+                InTrash = file != null ? file.TrashId != null : folder != null && folder.TrashId != null,
+            })
             .Skip(skip).Take(take)
             .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        return new OwnedLinkPage([.. rows.Select(r => new OwnedLink(Describe(r.link, now), r.Name, r.InTrash))], total);
+        return new OwnedLinkPage([.. rows.Select(r => new OwnedLink(Describe(r.link, now), r.Name ?? "", r.InTrash))], total);
     }
 
     /// <summary>One of an owner's links; null when there is no such link of theirs.</summary>
@@ -120,9 +129,17 @@ public sealed partial class ShareLinkService
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var row = await (
             from l in db.ShareLinks.AsNoTracking()
-            join file in db.Files.AsNoTracking() on l.FileId equals file.Id
+            join file in db.Files.AsNoTracking() on l.FileId equals file.Id into linkedFiles
+            from file in linkedFiles.DefaultIfEmpty()
+            join folder in db.Folders.AsNoTracking() on l.FolderId equals folder.Id into linkedFolders
+            from folder in linkedFolders.DefaultIfEmpty()
             where l.Id == linkId && l.CreatedById == ownerId
-            select new { link = l, file.Name, InTrash = file.TrashId != null }).SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : new OwnedLink(Describe(row.link, clock.GetUtcNow()), row.Name, row.InTrash);
+            select new
+            {
+                link = l,
+                Name = file != null ? file.Name : folder != null ? folder.Name : null,
+                InTrash = file != null ? file.TrashId != null : folder != null && folder.TrashId != null,
+            }).SingleOrDefaultAsync(cancellationToken);
+        return row is null ? null : new OwnedLink(Describe(row.link, clock.GetUtcNow()), row.Name ?? "", row.InTrash);
     }
 }

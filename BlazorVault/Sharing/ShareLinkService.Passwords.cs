@@ -17,6 +17,9 @@ public abstract record LinkPage
     public sealed record Locked(Guid LinkId) : LinkPage;
 
     public sealed record Open(SharedFile Shared) : LinkPage;
+
+    /// <summary>A folder link's page: one folder of its tree (<see cref="ShareLinkService.OpenFolderAsync"/>).</summary>
+    public sealed record OpenFolder(SharedFolder Listing) : LinkPage;
 }
 
 /// <summary>The answer to a password given for a link.</summary>
@@ -54,7 +57,8 @@ public sealed partial class ShareLinkService
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             row = await db.ShareLinks.AsNoTracking().Where(named)
-                .Where(l => db.Files.Any(f => f.Id == l.FileId && f.TrashId == null))
+                .Where(l => db.Files.Any(f => f.Id == l.FileId && f.TrashId == null)
+                    || (l.Kind == ShareLinkKind.Folder && db.Folders.Any(f => f.Id == l.FolderId && f.TrashId == null)))
                 .SingleOrDefaultAsync(cancellationToken);
         }
 
@@ -139,7 +143,7 @@ public sealed partial class ShareLinkService
         }
 
         var claims = await tokens.ValidateAsync(proof);
-        var proven = claims is { Use: LinkTokenUse.PasswordProof } && claims.LinkId == link.Id && claims.FileId == link.FileId
+        var proven = claims is { Use: LinkTokenUse.PasswordProof } && claims.LinkId == link.Id && claims.FileId == (link.FileId ?? link.FolderId ?? Guid.Empty)
             && claims.PasswordVersion == link.PasswordVersion;
         if (!proven)
         {

@@ -111,20 +111,10 @@ public sealed partial class ShareLinkService(
     /// <param name="cancellationToken">Ends the wait for the database.</param>
     public async Task<CreateLinkResult> CreateAsync(string ownerId, Guid fileId, TimeSpan? lifetime, int? maxDownloads, string? password, CancellationToken cancellationToken = default)
     {
-        if (!string.IsNullOrEmpty(password) && LinkPasswords.Problem(password) is { } problem)
-        {
-            return new CreateLinkResult.Invalid("password", problem);
-        }
-
         var life = lifetime ?? Settings.DefaultLifetime;
-        if (life <= TimeSpan.Zero || life > Settings.MaxLifetime)
+        if (LinkProblem(life, maxDownloads, password) is { } problem)
         {
-            return new CreateLinkResult.Invalid("expiresInHours", $"A link can last from a few minutes up to {Settings.MaxLifetime.TotalHours:0} hours.");
-        }
-
-        if (maxDownloads is < 1 or > MaxDownloadsLimit)
-        {
-            return new CreateLinkResult.Invalid("maxDownloads", $"The download limit must be between 1 and {MaxDownloadsLimit:N0}, or none.");
+            return problem;
         }
 
         if (await files.GetAsync(ownerId, fileId, cancellationToken) is null)
@@ -155,6 +145,13 @@ public sealed partial class ShareLinkService(
         logger.LogInformation("Share link {LinkId} created for file {FileId}", link.Id, fileId);
         return new CreateLinkResult.Created(Describe(link, now));
     }
+
+    /// <summary>What is wrong with a new link's settings, whatever it links to; null when nothing is.</summary>
+    private CreateLinkResult.Invalid? LinkProblem(TimeSpan life, int? maxDownloads, string? password) =>
+        !string.IsNullOrEmpty(password) && LinkPasswords.Problem(password) is { } problem ? new("password", problem)
+        : life <= TimeSpan.Zero || life > Settings.MaxLifetime ? new("expiresInHours", $"A link can last from a few minutes up to {Settings.MaxLifetime.TotalHours:0} hours.")
+        : maxDownloads is < 1 or > MaxDownloadsLimit ? new("maxDownloads", $"The download limit must be between 1 and {MaxDownloadsLimit:N0}, or none.")
+        : null;
 
     /// <summary>
     /// The owner's links to a file that were not revoked, newest first: working ones and those used up or
@@ -210,6 +207,11 @@ public sealed partial class ShareLinkService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.ShareLinks.AsNoTracking().Where(named).AnyAsync(l => l.Kind == ShareLinkKind.Folder, cancellationToken))
+        {
+            return await OpenFolderAsync(link, proof, null, 1, cancellationToken);
+        }
+
         var row = await (
             from l in db.ShareLinks.AsNoTracking().Where(named)
             join file in db.Files.AsNoTracking() on l.FileId equals file.Id
@@ -319,7 +321,13 @@ public sealed partial class ShareLinkService(
             return null;
         }
 
-        var content = files.ContentOf(row.File);
+        return await ServeAsync(db, link, files.ContentOf(row.File), request, client, now, cancellationToken);
+    }
+
+    /// <summary>The counting of <see cref="RedeemAsync"/>, once a link's checks let <paramref name="content"/> go: for a file link and for a file of a folder link.</summary>
+    private async Task<RedeemedDownload?> ServeAsync(
+        VaultDbContext db, ShareLink link, FileContent content, DownloadRequest request, ShareClient client, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var plan = request.PlanFor(content.File);
         if (link.MaxDownloads is null)
         {
@@ -435,7 +443,9 @@ public sealed partial class ShareLinkService(
             : link.MaxDownloads is { } max && link.Downloads >= max ? LinkState.UsedUp
             : LinkState.Active,
             link.PasswordHash is not null,
-            link.PausedUntil > now ? link.PausedUntil : null);
+            link.PausedUntil > now ? link.PausedUntil : null,
+            link.Kind,
+            link.FolderId);
 
     private const string UsedUp = "used up";
 

@@ -37,6 +37,7 @@ public static class SharingExtensions
         endpoints.MapShareApi();
         endpoints.MapSharedFileDownload();
         endpoints.MapSharedViews();
+        endpoints.MapSharedFolders();
         return endpoints;
     }
 }

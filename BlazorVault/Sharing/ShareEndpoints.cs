@@ -17,9 +17,16 @@ public sealed record UpdateLinkRequest(double? ExpiresInHours, int? MaxDownloads
 
 /// <param name="Status"><c>active</c>, <c>usedUp</c>, <c>expired</c> or <c>revoked</c> (revoked links are only in <c>GET /api/links</c>).</param>
 /// <param name="PausedUntil">Set while the link refuses every password after too many wrong ones.</param>
+/// <param name="Kind"><c>download</c>, or <c>upload</c> for a file request.</param>
+/// <param name="FolderId">A file request's target folder (null: the root).</param>
+/// <param name="MaxFiles">A file request's limit on files (null: none).</param>
+/// <param name="MaxBytes">A file request's limit on bytes in all (null: none).</param>
+/// <param name="FilesReceived">A file request's files, unfinished uploads included.</param>
+/// <param name="BytesReceived">A file request's bytes (declared lengths of unfinished uploads included).</param>
 public sealed record LinkResponse(
     Guid Id, string Url, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads, DateTimeOffset CreatedAt, string Status,
-    Guid? FileId, bool HasPassword, DateTimeOffset? PausedUntil, string? FileName = null);
+    Guid? FileId, bool HasPassword, DateTimeOffset? PausedUntil, string? FileName = null,
+    string Kind = "download", Guid? FolderId = null, int? MaxFiles = null, long? MaxBytes = null, int? FilesReceived = null, long? BytesReceived = null);
 
 public sealed record LinkListResponse(LinkResponse[] Items, int Total, int Page, int PageSize);
 
@@ -46,7 +53,7 @@ internal static class ShareEndpoints
         api.MapGet("/links", ListAllLinks).RequireScope(ApiScopes.Share).WithName("ListAllShareLinks")
             .WithSummary("All your links, revoked ones too, newest first, with their files' names.");
         api.MapPatch("/links/{id:guid}", UpdateLink).RequireScope(ApiScopes.Share).WithName("UpdateShareLink")
-            .WithSummary("Changes a link's expiry, download limit or password; its URL stays. Only the fields present change.")
+            .WithSummary("Changes a link's expiry, download limit or password (a file request's maxFiles and maxBytes too); its URL stays. Only the fields present change.")
             .Accepts<UpdateLinkRequest>("application/json")
             .ProducesValidationProblem();
         api.MapDelete("/links/{id:guid}", RevokeLink).RequireScope(ApiScopes.Share).WithName("RevokeShareLink");
@@ -148,8 +155,24 @@ internal static class ShareEndpoints
                     break;
                 case "password":
                     return Invalid("password", "Give the password as a string, or null to remove it.");
+                case "maxFiles" when value.ValueKind == JsonValueKind.Null:
+                    changes = changes with { ChangesMaxFiles = true, MaxFiles = null };
+                    break;
+                case "maxFiles" when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var files):
+                    changes = changes with { ChangesMaxFiles = true, MaxFiles = files };
+                    break;
+                case "maxFiles":
+                    return Invalid("maxFiles", "Give the file limit as a whole number, or null for none.");
+                case "maxBytes" when value.ValueKind == JsonValueKind.Null:
+                    changes = changes with { ChangesMaxBytes = true, MaxBytes = null };
+                    break;
+                case "maxBytes" when value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var bytes):
+                    changes = changes with { ChangesMaxBytes = true, MaxBytes = bytes };
+                    break;
+                case "maxBytes":
+                    return Invalid("maxBytes", "Give the byte limit as a whole number, or null for none.");
                 default:
-                    return Invalid(field.Name, "Only expiresInHours, maxDownloads and password can be changed.");
+                    return Invalid(field.Name, "Only expiresInHours, maxDownloads, password, and for file requests maxFiles and maxBytes, can be changed.");
             }
         }
 
@@ -190,16 +213,24 @@ internal static class ShareEndpoints
         _ => "other",
     };
 
-    private static LinkResponse ToResponse(ShareLinkInfo link, ShareUrls urls, HttpRequest http) =>
-        new(link.Id, urls.Of(link, http), link.ExpiresAt, link.MaxDownloads, link.Downloads, link.CreatedAt, link.State switch
+    internal static LinkResponse ToResponse(ShareLinkInfo link, ShareUrls urls, HttpRequest http) =>
+        new LinkResponse(link.Id, urls.Of(link, http), link.ExpiresAt, link.MaxDownloads, link.Downloads, link.CreatedAt, link.State switch
         {
             LinkState.UsedUp => "usedUp",
             LinkState.Expired => "expired",
             LinkState.Revoked => "revoked",
             _ => "active",
-        }, link.FileId, link.HasPassword, link.PausedUntil);
+        }, link.FileId, link.HasPassword, link.PausedUntil) with
+        {
+            Kind = link.Kind == ShareLinkKind.Upload ? "upload" : "download",
+            FolderId = link.FolderId,
+            MaxFiles = link.MaxFiles,
+            MaxBytes = link.MaxBytes,
+            FilesReceived = link.Kind == ShareLinkKind.Upload ? link.FilesReceived : null,
+            BytesReceived = link.Kind == ShareLinkKind.Upload ? link.BytesReceived : null,
+        };
 
-    private static ValidationProblem? HoursProblem(double hours) =>
+    internal static ValidationProblem? HoursProblem(double hours) =>
         !double.IsFinite(hours) || hours <= 0 || hours > TimeSpan.MaxValue.TotalHours / 2
             ? Invalid("expiresInHours", "Give the lifetime in hours, a positive number.")
             : null;
@@ -209,6 +240,6 @@ internal static class ShareEndpoints
         : pageSize < 1 || pageSize > MaxPageSize ? Invalid("pageSize", $"A page has 1 to {MaxPageSize} entries.")
         : null;
 
-    private static ValidationProblem Invalid(string field, string message) =>
+    internal static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }

@@ -17,6 +17,9 @@ public abstract record LinkPage
     public sealed record Locked(Guid LinkId) : LinkPage;
 
     public sealed record Open(SharedFile Shared) : LinkPage;
+
+    /// <summary>A working file request (upload link) whose password, if any, was proven: the drop zone (FileRequestForm).</summary>
+    public sealed record Request(FileRequest Shared) : LinkPage;
 }
 
 /// <summary>The answer to a password given for a link.</summary>
@@ -54,7 +57,7 @@ public sealed partial class ShareLinkService
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             row = await db.ShareLinks.AsNoTracking().Where(named)
-                .Where(l => db.Files.Any(f => f.Id == l.FileId && f.TrashId == null))
+                .Where(l => l.FileId == null || db.Files.Any(f => f.Id == l.FileId && f.TrashId == null))
                 .SingleOrDefaultAsync(cancellationToken);
         }
 
@@ -139,7 +142,7 @@ public sealed partial class ShareLinkService
         }
 
         var claims = await tokens.ValidateAsync(proof);
-        var proven = claims is { Use: LinkTokenUse.PasswordProof } && claims.LinkId == link.Id && claims.FileId == link.FileId
+        var proven = claims is { Use: LinkTokenUse.PasswordProof } && claims.LinkId == link.Id && claims.FileId == (link.FileId ?? link.FolderId ?? Guid.Empty)
             && claims.PasswordVersion == link.PasswordVersion;
         if (!proven)
         {

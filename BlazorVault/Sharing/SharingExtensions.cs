@@ -34,6 +34,7 @@ public static class SharingExtensions
         endpoints.MapShareApi();
         endpoints.MapSharedFileDownload();
         endpoints.MapSharedViews();
+        endpoints.MapFileRequests();
         return endpoints;
     }
 }

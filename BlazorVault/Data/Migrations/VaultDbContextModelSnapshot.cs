@@ -637,11 +637,16 @@ namespace BlazorVault.Data.Migrations
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ShareLinkId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("ShareLinkId");
 
                     b.ToTable("Uploads", (string)null);
                 });

@@ -26,6 +26,9 @@ public abstract record TusCreation
     public sealed record Created(TusUpload Upload) : TusCreation;
 
     public sealed record Refused(UploadResult Reason) : TusCreation;
+
+    /// <summary>A file request's limit on files or bytes would be passed (<see cref="UploadRecord.ShareLinkId"/>).</summary>
+    public sealed record OverLinkLimit : TusCreation;
 }
 
 /// <summary>The outcome of one PATCH.</summary>

@@ -36,6 +36,12 @@ internal static class FileRequestEndpoints
     /// <summary>Set on the answers about a visitor's upload once its file is stored; says nothing about the file.</summary>
     public const string CompleteHeader = "Vault-Upload-Complete";
 
+    /// <summary>
+    /// The visitor's secret, scoped to the link's path: an upload is bound to the hash of the secret its creator
+    /// held, so that another visitor who learns its URL still cannot see, continue or end it.
+    /// </summary>
+    public const string VisitorCookie = "vault-request-visitor";
+
     private const string Tag = "File requests";
 
     public static IEndpointRouteBuilder MapFileRequests(this IEndpointRouteBuilder endpoints)
@@ -121,13 +127,13 @@ internal static class FileRequestEndpoints
         };
     }
 
-    public static async Task<Results<Created, NotFound, ProblemHttpResult>> Create(
+    public static async Task<Results<Created, ProblemHttpResult>> Create(
         string link, HttpContext context, ShareLinkService links, TusUploadService uploads, CancellationToken cancellationToken)
     {
         var request = await links.RequestForUploadAsync(link, ShareClient.From(context).PasswordProof, cancellationToken);
         if (request is null)
         {
-            return TypedResults.NotFound();
+            return Gone();
         }
 
         var headers = context.Request.Headers;
@@ -158,7 +164,7 @@ internal static class FileRequestEndpoints
         var placement = new Placement(request.FolderId, visitorFolder, Files.Tree.NameConflict.Rename);
         var name = metadata.GetValueOrDefault("filename") ?? metadata.GetValueOrDefault("name");
         var type = metadata.GetValueOrDefault("filetype");
-        var created = await uploads.CreateAsync(request.CreatedById, length, name, type, cancellationToken, placement, request.Id);
+        var created = await uploads.CreateAsync(request.CreatedById, length, name, type, cancellationToken, placement, new RequestUpload(request.Id, VisitorKey(context, request)));
         switch (created)
         {
             case TusCreation.Created upload:
@@ -189,15 +195,16 @@ internal static class FileRequestEndpoints
         }
     }
 
-    public static async Task<Results<Ok, NotFound>> Head(
+    public static async Task<Results<Ok, ProblemHttpResult>> Head(
         string link, string id, HttpContext context, ShareLinkService links, TusUploadService uploads, CancellationToken cancellationToken)
     {
         var response = context.Response;
         response.Headers.CacheControl = "no-store";
         if (await links.RequestForUploadAsync(link, ShareClient.From(context).PasswordProof, cancellationToken) is not { } request
-            || await uploads.GetAsync(request.CreatedById, id, cancellationToken, request.Id) is not var (upload, offset))
+            || Visitor(context, request) is not { } visitor
+            || await uploads.GetAsync(request.CreatedById, id, cancellationToken, visitor) is not var (upload, offset))
         {
-            return TypedResults.NotFound();
+            return Gone();
         }
 
         response.Headers["Upload-Offset"] = offset.ToString(CultureInfo.InvariantCulture);
@@ -211,14 +218,15 @@ internal static class FileRequestEndpoints
         return TypedResults.Ok();
     }
 
-    public static async Task<Results<NoContent, NotFound, Conflict, ProblemHttpResult, StatusCodeHttpResult>> Patch(
+    public static async Task<Results<NoContent, Conflict, ProblemHttpResult, StatusCodeHttpResult>> Patch(
         string link, string id, HttpContext context, ShareLinkService links, TusUploadService uploads, ShareAccessLog accessLog)
     {
         var client = ShareClient.From(context);
         if (await links.RequestForUploadAsync(link, client.PasswordProof, context.RequestAborted) is not { } linkRow
-            || await uploads.GetAsync(linkRow.CreatedById, id, context.RequestAborted, linkRow.Id) is not var (known, _))
+            || Visitor(context, linkRow) is not { } visitor
+            || await uploads.GetAsync(linkRow.CreatedById, id, context.RequestAborted, visitor) is not var (known, _))
         {
-            return TypedResults.NotFound();
+            return Gone();
         }
 
         var request = context.Request;
@@ -247,7 +255,7 @@ internal static class FileRequestEndpoints
         TusPatch result;
         try
         {
-            result = await uploads.AppendAsync(linkRow.CreatedById, id, offset, request.ContentLength, checksum, request.Body, aborted, linkRow.Id);
+            result = await uploads.AppendAsync(linkRow.CreatedById, id, offset, request.ContentLength, checksum, request.Body, aborted, visitor);
         }
         catch (Exception e) when (e is BadHttpRequestException
             || (e is IOException or OperationCanceledException && aborted.IsCancellationRequested))
@@ -271,7 +279,7 @@ internal static class FileRequestEndpoints
 
                 return TypedResults.NoContent();
             case TusPatch.NotFound:
-                return TypedResults.NotFound();
+                return Gone();
             case TusPatch.OffsetMismatch mismatch:
                 context.Response.Headers["Upload-Offset"] = mismatch.Offset.ToString(CultureInfo.InvariantCulture);
                 return TypedResults.Conflict();
@@ -291,21 +299,57 @@ internal static class FileRequestEndpoints
         }
     }
 
-    public static async Task<Results<NoContent, NotFound, StatusCodeHttpResult>> Terminate(
+    public static async Task<Results<NoContent, ProblemHttpResult, StatusCodeHttpResult>> Terminate(
         string link, string id, HttpContext context, ShareLinkService links, TusUploadService uploads, CancellationToken cancellationToken)
     {
-        if (await links.RequestForUploadAsync(link, ShareClient.From(context).PasswordProof, cancellationToken) is not { } request)
+        if (await links.RequestForUploadAsync(link, ShareClient.From(context).PasswordProof, cancellationToken) is not { } request
+            || Visitor(context, request) is not { } visitor)
         {
-            return TypedResults.NotFound();
+            return Gone();
         }
 
-        return await uploads.TerminateAsync(request.CreatedById, id, cancellationToken, request.Id) switch
+        return await uploads.TerminateAsync(request.CreatedById, id, cancellationToken, visitor) switch
         {
             TusTermination.Terminated => TypedResults.NoContent(),
             TusTermination.Busy => TypedResults.StatusCode(StatusCodes.Status423Locked),
-            _ => TypedResults.NotFound(),
+            _ => Gone(),
         };
     }
+
+    /// <summary>The one answer for every refusal of a link or an upload: no oracle for which it was.</summary>
+    private static ProblemHttpResult Gone() =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound, title: "Not found.",
+            detail: "There is no such upload, or this file request no longer takes files.");
+
+    /// <summary>The visitor an upload request comes from, by the secret cookie its creation handed out; null without one.</summary>
+    private static RequestUpload? Visitor(HttpContext context, ShareLink request) =>
+        context.Request.Cookies[VisitorCookie] is { Length: >= 20 and <= 100 } secret ? new RequestUpload(request.Id, HashOf(secret)) : null;
+
+    /// <summary>The visitor's key for a new upload: from its secret cookie, or a new secret handed out now.</summary>
+    private static string VisitorKey(HttpContext context, ShareLink request)
+    {
+        if (Visitor(context, request) is { } known)
+        {
+            return known.VisitorKey;
+        }
+
+        var secret = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        context.Response.Cookies.Append(VisitorCookie, secret, new CookieOptions
+        {
+            // Scoped to this link's URL, like the password's proof, and never sent along from another site.
+            Path = $"{context.Request.PathBase}/s/{request.PublicId}",
+            HttpOnly = true,
+            Secure = context.Request.IsHttps,
+            SameSite = SameSiteMode.Strict,
+            Expires = request.ExpiresAt,
+            IsEssential = true,
+        });
+        return HashOf(secret);
+    }
+
+    private static string HashOf(string secret) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret)));
 
     /// <summary>
     /// What a visitor is told of a refusal: the owner's refusals are mapped without the owner's numbers (usage,

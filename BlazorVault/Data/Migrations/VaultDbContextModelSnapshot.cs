@@ -640,6 +640,10 @@ namespace BlazorVault.Data.Migrations
                     b.Property<Guid?>("ShareLinkId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VisitorKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");

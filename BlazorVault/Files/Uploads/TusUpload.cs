@@ -16,6 +16,12 @@ public sealed record TusUpload(
     DateTimeOffset ExpiresAt,
     Guid? FileId = null);
 
+/// <summary>
+/// Who makes an upload through a file request: the link, and the hash of the visitor's secret (a cookie of that
+/// link's), so that only the visitor who began an upload reaches it, not others who know the link.
+/// </summary>
+public sealed record RequestUpload(Guid LinkId, string VisitorKey);
+
 /// <summary>The outcome of creating an upload: the new upload, or why not (the refusals of <see cref="UploadResult"/>).</summary>
 public abstract record TusCreation
 {

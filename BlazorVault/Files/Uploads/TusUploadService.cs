@@ -44,9 +44,9 @@ public sealed class TusUploadService(
 
     private ILogger Logger => logger;
 
-    /// <param name="shareLinkId">The file request a visitor uploads through: its limits are reserved in the same transaction, and only it reaches the upload.</param>
+    /// <param name="via">The file request and visitor an upload is made by: the request's limits are reserved in the same transaction, and only that visitor, through it, reaches the upload.</param>
     public async Task<TusCreation> CreateAsync(
-        string ownerId, long length, string? name, string? contentType, CancellationToken cancellationToken, Placement? placement = null, Guid? shareLinkId = null)
+        string ownerId, long length, string? name, string? contentType, CancellationToken cancellationToken, Placement? placement = null, RequestUpload? via = null)
     {
         placement ??= Placement.Root;
         var admission = await files.AdmitAsync(ownerId, name, length, cancellationToken, placement);
@@ -70,7 +70,8 @@ public sealed class TusUploadService(
             FolderId = placement.FolderId,
             RelativePath = placement.RelativePath,
             Conflict = placement.Conflict.ToString(),
-            ShareLinkId = shareLinkId,
+            ShareLinkId = via?.LinkId,
+            VisitorKey = via?.VisitorKey,
         };
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -79,12 +80,13 @@ public sealed class TusUploadService(
         await BlazorVault.Files.Tree.TreeLock.TakeAsync(db, ownerId, cancellationToken);
         var limit = uploadOptions.Value.MaxUnfinished;
         // A file request's visitors count apart from the owner, so that they cannot crowd the owner out.
-        if (await db.Uploads.CountAsync(u => u.OwnerId == ownerId && u.FileId == null && u.ShareLinkId == shareLinkId, cancellationToken) >= limit)
+        var viaLink = via?.LinkId;
+        if (await db.Uploads.CountAsync(u => u.OwnerId == ownerId && u.FileId == null && u.ShareLinkId == viaLink, cancellationToken) >= limit)
         {
             return new TusCreation.Refused(new UploadResult.TooManyUnfinished(limit));
         }
 
-        if (shareLinkId is { } linkId && !await BlazorVault.Sharing.FileRequestLimits.TryReserveAsync(db, linkId, length, cancellationToken))
+        if (via is { LinkId: var linkId } && !await BlazorVault.Sharing.FileRequestLimits.TryReserveAsync(db, linkId, length, cancellationToken))
         {
             return new TusCreation.OverLinkLimit();
         }
@@ -120,21 +122,21 @@ public sealed class TusUploadService(
     /// The caller's live upload and its acknowledged offset (its length once complete: see <see cref="TusUpload.FileId"/>);
     /// null when it is not theirs, expired or does not exist.
     /// </summary>
-    public async Task<(TusUpload Upload, long Offset)?> GetAsync(string ownerId, string id, CancellationToken cancellationToken, Guid? shareLinkId = null)
+    public async Task<(TusUpload Upload, long Offset)?> GetAsync(string ownerId, string id, CancellationToken cancellationToken, RequestUpload? via = null)
     {
-        var record = await FindAsync(ownerId, id, cancellationToken, shareLinkId);
+        var record = await FindAsync(ownerId, id, cancellationToken, via);
         return record is null ? null : (record.ToUpload(), record.FileId is null ? record.Offset : record.Length);
     }
 
     public async Task<TusPatch> AppendAsync(
-        string ownerId, string id, long offset, long? contentLength, TusChecksum? checksum, Stream body, CancellationToken cancellationToken, Guid? shareLinkId = null)
+        string ownerId, string id, long offset, long? contentLength, TusChecksum? checksum, Stream body, CancellationToken cancellationToken, RequestUpload? via = null)
     {
         ArgumentNullException.ThrowIfNull(body);
         var lease = Guid.NewGuid().ToString("N");
         var waited = TimeSpan.Zero;
         while (true)
         {
-            var record = await FindAsync(ownerId, id, cancellationToken, shareLinkId);
+            var record = await FindAsync(ownerId, id, cancellationToken, via);
             if (record is null)
             {
                 return new TusPatch.NotFound();
@@ -177,11 +179,11 @@ public sealed class TusUploadService(
     }
 
     /// <summary>Discards an unfinished upload's bytes and releases its charge; of a complete one only the row goes (the file stays).</summary>
-    public async Task<TusTermination> TerminateAsync(string ownerId, string id, CancellationToken cancellationToken, Guid? shareLinkId = null)
+    public async Task<TusTermination> TerminateAsync(string ownerId, string id, CancellationToken cancellationToken, RequestUpload? via = null)
     {
         for (var waited = TimeSpan.Zero; ; waited += BusyPoll)
         {
-            var record = await FindAsync(ownerId, id, cancellationToken, shareLinkId);
+            var record = await FindAsync(ownerId, id, cancellationToken, via);
             if (record is null)
             {
                 return TusTermination.NotFound;
@@ -440,8 +442,8 @@ public sealed class TusUploadService(
         return true;
     }
 
-    /// <summary>The upload when it is live, the owner's, and made through <paramref name="shareLinkId"/> (null: by the owner, not through a link).</summary>
-    private async Task<UploadRecord?> FindAsync(string ownerId, string id, CancellationToken cancellationToken, Guid? shareLinkId = null)
+    /// <summary>The upload when it is live, the owner's, and made by <paramref name="via"/> (null: by the owner, not through a link).</summary>
+    private async Task<UploadRecord?> FindAsync(string ownerId, string id, CancellationToken cancellationToken, RequestUpload? via = null)
     {
         if (id.Length != 32 || !id.All(char.IsAsciiHexDigitLower))
         {
@@ -450,8 +452,10 @@ public sealed class TusUploadService(
 
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var linkId = via?.LinkId;
+        var visitor = via?.VisitorKey;
         return await db.Uploads.AsNoTracking().SingleOrDefaultAsync(
-            u => u.Id == id && u.OwnerId == ownerId && u.ExpiresAt > now && u.ShareLinkId == shareLinkId, cancellationToken);
+            u => u.Id == id && u.OwnerId == ownerId && u.ExpiresAt > now && u.ShareLinkId == linkId && u.VisitorKey == visitor, cancellationToken);
     }
 
     /// <summary>Renews a request's lease while its body streams; cancels the request when the lease is lost.</summary>

@@ -51,6 +51,9 @@ public sealed class UploadRecord
     /// </summary>
     public Guid? ShareLinkId { get; set; }
 
+    /// <summary>For an upload through a file request: the SHA-256 (hex) of its visitor's secret; only that visitor reaches it.</summary>
+    public string? VisitorKey { get; set; }
+
     public Placement Placement => new(
         FolderId, RelativePath, Enum.TryParse<BlazorVault.Files.Tree.NameConflict>(Conflict, out var rule) ? rule : BlazorVault.Files.Tree.NameConflict.Rename);
 

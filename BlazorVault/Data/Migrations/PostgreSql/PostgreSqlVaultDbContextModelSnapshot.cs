@@ -649,6 +649,10 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.Property<Guid?>("ShareLinkId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("VisitorKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorVault.Data.Migrations
 {
     [DbContext(typeof(VaultDbContext))]
-    [Migration("20261130022005_FileRequests")]
+    [Migration("20261130023606_FileRequests")]
     partial class FileRequests
     {
         /// <inheritdoc />
@@ -641,6 +641,10 @@ namespace BlazorVault.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ShareLinkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorKey")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BlazorVault.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlVaultDbContext))]
-    [Migration("20261130022009_FileRequests")]
+    [Migration("20261130023610_FileRequests")]
     partial class FileRequests
     {
         /// <inheritdoc />
@@ -651,6 +651,10 @@ namespace BlazorVault.Data.Migrations.PostgreSql
 
                     b.Property<Guid?>("ShareLinkId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("VisitorKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace BlazorVault.Data.Migrations
+namespace BlazorVault.Data.Migrations.PostgreSql
 {
     /// <inheritdoc />
     public partial class FileRequests : Migration
@@ -14,7 +14,14 @@ namespace BlazorVault.Data.Migrations
             migrationBuilder.AddColumn<Guid>(
                 name: "ShareLinkId",
                 table: "Uploads",
-                type: "TEXT",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "VisitorKey",
+                table: "Uploads",
+                type: "character varying(64)",
+                maxLength: 64,
                 nullable: true);
 
             migrationBuilder.CreateIndex(
@@ -32,6 +39,10 @@ namespace BlazorVault.Data.Migrations
 
             migrationBuilder.DropColumn(
                 name: "ShareLinkId",
+                table: "Uploads");
+
+            migrationBuilder.DropColumn(
+                name: "VisitorKey",
                 table: "Uploads");
         }
     }

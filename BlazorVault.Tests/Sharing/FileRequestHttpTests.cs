@@ -63,6 +63,16 @@ public abstract class FileRequestHttpTests(DatabaseProvider provider) : IAsyncLi
             Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
         }
 
+        using (var empty = await _owner.Api.PostAsync("api/links", new StringContent("", Encoding.UTF8, "application/json")))
+        {
+            await AssertProblemAsync(empty, HttpStatusCode.BadRequest);
+        }
+
+        using (var notJson = await _owner.Api.PostAsync("api/links", new StringContent("{\"kind\": \"upload\", \"maxFiles\": \"many\"}", Encoding.UTF8, "application/json")))
+        {
+            await AssertProblemAsync(notJson, HttpStatusCode.BadRequest);
+        }
+
         using (var anonymous = await _app.CreateClient().PostAsJsonAsync("api/links", new { kind = "upload" }))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
@@ -391,6 +401,28 @@ public abstract class FileRequestHttpTests(DatabaseProvider provider) : IAsyncLi
         Assert.Null(await visitor.Client.OffsetAsync(revoked));
         Assert.Equal(HttpStatusCode.NotFound, await CreateStatusAsync(visitor.Client, path, proof: null));
         Assert.Empty(await ChildrenAsync(inbox.Id));
+    }
+
+    [Fact]
+    public async Task OpenApi_DescribesLinkCreationAndTheVisitorsUploads()
+    {
+        using var document = JsonDocument.Parse(await _app.CreateClient().GetStringAsync("openapi/v1.json", TestContext.Current.CancellationToken));
+        var paths = document.RootElement.GetProperty("paths");
+        var create = paths.GetProperty("/api/links").GetProperty("post");
+        Assert.Equal("CreateLink", create.GetProperty("operationId").GetString());
+        Assert.Contains("file request", create.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        var schema = create.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+        var properties = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty(schema[(schema.LastIndexOf('/') + 1)..]).GetProperty("properties");
+        foreach (var name in new[] { "kind", "fileId", "folderId", "expiresInHours", "password", "maxDownloads", "maxFiles", "maxBytes" })
+        {
+            Assert.True(properties.TryGetProperty(name, out _), name);
+        }
+
+        Assert.Equal("CreateRequestUpload", paths.GetProperty("/s/{link}/uploads").GetProperty("post").GetProperty("operationId").GetString());
+        var upload = paths.GetProperty("/s/{link}/uploads/{id}");
+        Assert.Equal(
+            ["AppendToRequestUpload", "GetRequestUploadOffset", "TerminateRequestUpload"],
+            new[] { "patch", "head", "delete" }.Select(m => upload.GetProperty(m).GetProperty("operationId").GetString()).Order(StringComparer.Ordinal));
     }
 
     private sealed record Entry(Guid Id, string Kind, string Name);

@@ -76,13 +76,8 @@ internal static class FileRequestEndpoints
     }
 
     public static async Task<Results<Created<LinkResponse>, NotFound, ValidationProblem>> CreateLink(
-        CreateAnyLinkRequest? request, ClaimsPrincipal user, ShareLinkService links, ShareUrls urls, HttpRequest http, CancellationToken cancellationToken)
+        CreateAnyLinkRequest request, ClaimsPrincipal user, ShareLinkService links, ShareUrls urls, HttpRequest http, CancellationToken cancellationToken)
     {
-        if (request is null)
-        {
-            return ShareEndpoints.Invalid("body", "Send a JSON object with kind (download or upload) and the link's settings.");
-        }
-
         TimeSpan? lifetime = null;
         if (request.ExpiresInHours is { } hours)
         {

@@ -37,6 +37,7 @@ public sealed class FileRequestBrowserTests(BrowserFixture browser) : TusBrowser
     {
         const long length = 12 * ChunkBytes + 1234;
         await OpenDashboardForUploadsAsync();
+        await ShootAsync(Page, "file-request-toolbar");
         await Page.GetByTestId("request-files").ClickAsync();
         var dialog = Page.GetByTestId("request-dialog");
         await dialog.GetByTestId("request-max-files").FillAsync("5");

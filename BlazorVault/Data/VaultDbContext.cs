@@ -211,6 +211,9 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
             upload.HasOne<VaultUser>().WithMany().HasForeignKey(u => u.OwnerId).OnDelete(DeleteBehavior.Cascade);
             upload.HasIndex(u => u.OwnerId);
             upload.HasIndex(u => u.ExpiresAt);
+            // No foreign key: an upload outlives its link's row only to be swept, and then releases nothing of it.
+            upload.HasIndex(u => u.ShareLinkId);
+            upload.Property(u => u.VisitorKey).HasMaxLength(64);
         });
 
         builder.Entity<JobLease>(lease =>

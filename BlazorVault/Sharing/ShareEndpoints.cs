@@ -17,11 +17,16 @@ public sealed record UpdateLinkRequest(double? ExpiresInHours, int? MaxDownloads
 
 /// <param name="Status"><c>active</c>, <c>usedUp</c>, <c>expired</c> or <c>revoked</c> (revoked links are only in <c>GET /api/links</c>).</param>
 /// <param name="PausedUntil">Set while the link refuses every password after too many wrong ones.</param>
-/// <param name="Kind"><c>file</c> (a link to <c>fileId</c>), <c>folder</c> (a read-only link to <c>folderId</c>'s tree) or <c>upload</c> (a file request into <c>folderId</c>).</param>
-/// <param name="FolderName">In <c>GET /api/links</c>: the name of a folder link's folder.</param>
+/// <param name="Kind"><c>file</c> (a link to <c>fileId</c>), <c>folder</c> (a read-only link to <c>folderId</c>'s tree) or <c>upload</c> (a file request into <c>folderId</c>, null: the root).</param>
+/// <param name="FolderName">In <c>GET /api/links</c>: the name of a folder link's or file request's folder.</param>
+/// <param name="MaxFiles">A file request's limit on files (null: none).</param>
+/// <param name="MaxBytes">A file request's limit on bytes in all (null: none).</param>
+/// <param name="FilesReceived">A file request's files, unfinished uploads included.</param>
+/// <param name="BytesReceived">A file request's bytes (declared lengths of unfinished uploads included).</param>
 public sealed record LinkResponse(
     Guid Id, string Url, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads, DateTimeOffset CreatedAt, string Status,
-    Guid? FileId, bool HasPassword, DateTimeOffset? PausedUntil, string? FileName = null, string Kind = "file", Guid? FolderId = null, string? FolderName = null);
+    Guid? FileId, bool HasPassword, DateTimeOffset? PausedUntil, string? FileName = null, string Kind = "file", Guid? FolderId = null, string? FolderName = null,
+    int? MaxFiles = null, long? MaxBytes = null, int? FilesReceived = null, long? BytesReceived = null);
 
 public sealed record LinkListResponse(LinkResponse[] Items, int Total, int Page, int PageSize);
 
@@ -48,7 +53,7 @@ internal static class ShareEndpoints
         api.MapGet("/links", ListAllLinks).RequireScope(ApiScopes.Share).WithName("ListAllShareLinks")
             .WithSummary("All your links, revoked ones too, newest first, with their files' names.");
         api.MapPatch("/links/{id:guid}", UpdateLink).RequireScope(ApiScopes.Share).WithName("UpdateShareLink")
-            .WithSummary("Changes a link's expiry, download limit or password; its URL stays. Only the fields present change.")
+            .WithSummary("Changes a link's expiry, download limit or password (a file request's maxFiles and maxBytes too); its URL stays. Only the fields present change.")
             .Accepts<UpdateLinkRequest>("application/json")
             .ProducesValidationProblem();
         api.MapDelete("/links/{id:guid}", RevokeLink).RequireScope(ApiScopes.Share).WithName("RevokeShareLink");
@@ -152,8 +157,24 @@ internal static class ShareEndpoints
                     break;
                 case "password":
                     return Invalid("password", "Give the password as a string, or null to remove it.");
+                case "maxFiles" when value.ValueKind == JsonValueKind.Null:
+                    changes = changes with { ChangesMaxFiles = true, MaxFiles = null };
+                    break;
+                case "maxFiles" when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var files):
+                    changes = changes with { ChangesMaxFiles = true, MaxFiles = files };
+                    break;
+                case "maxFiles":
+                    return Invalid("maxFiles", "Give the file limit as a whole number, or null for none.");
+                case "maxBytes" when value.ValueKind == JsonValueKind.Null:
+                    changes = changes with { ChangesMaxBytes = true, MaxBytes = null };
+                    break;
+                case "maxBytes" when value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var bytes):
+                    changes = changes with { ChangesMaxBytes = true, MaxBytes = bytes };
+                    break;
+                case "maxBytes":
+                    return Invalid("maxBytes", "Give the byte limit as a whole number, or null for none.");
                 default:
-                    return Invalid(field.Name, "Only expiresInHours, maxDownloads and password can be changed.");
+                    return Invalid(field.Name, "Only expiresInHours, maxDownloads, password, and for file requests maxFiles and maxBytes, can be changed.");
             }
         }
 
@@ -195,18 +216,26 @@ internal static class ShareEndpoints
     };
 
     internal static LinkResponse ToResponse(ShareLinkInfo link, ShareUrls urls, HttpRequest http) =>
-        new(link.Id, urls.Of(link, http), link.ExpiresAt, link.MaxDownloads, link.Downloads, link.CreatedAt, link.State switch
+        new LinkResponse(link.Id, urls.Of(link, http), link.ExpiresAt, link.MaxDownloads, link.Downloads, link.CreatedAt, link.State switch
         {
             LinkState.UsedUp => "usedUp",
             LinkState.Expired => "expired",
             LinkState.Revoked => "revoked",
             _ => "active",
-        }, link.FileId, link.HasPassword, link.PausedUntil, Kind: link.Kind switch
+        }, link.FileId, link.HasPassword, link.PausedUntil) with
         {
-            ShareLinkKind.Folder => "folder",
-            ShareLinkKind.Upload => "upload",
-            _ => "file",
-        }, FolderId: link.FolderId);
+            Kind = link.Kind switch
+            {
+                ShareLinkKind.Folder => "folder",
+                ShareLinkKind.Upload => "upload",
+                _ => "file",
+            },
+            FolderId = link.FolderId,
+            MaxFiles = link.MaxFiles,
+            MaxBytes = link.MaxBytes,
+            FilesReceived = link.Kind == ShareLinkKind.Upload ? link.FilesReceived : null,
+            BytesReceived = link.Kind == ShareLinkKind.Upload ? link.BytesReceived : null,
+        };
 
     internal static ValidationProblem? HoursProblem(double hours) =>
         !double.IsFinite(hours) || hours <= 0 || hours > TimeSpan.MaxValue.TotalHours / 2

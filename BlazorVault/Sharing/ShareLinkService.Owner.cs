@@ -8,8 +8,13 @@ namespace BlazorVault.Sharing;
 /// <param name="MaxDownloads">The new download limit.</param>
 /// <param name="ChangesPassword">Whether <paramref name="Password"/> applies (null or empty then removes the password).</param>
 /// <param name="Password">The new password.</param>
+/// <param name="ChangesMaxFiles">Whether <paramref name="MaxFiles"/> applies (file requests only; null then removes the limit).</param>
+/// <param name="MaxFiles">A file request's new limit on files.</param>
+/// <param name="ChangesMaxBytes">Whether <paramref name="MaxBytes"/> applies (file requests only; null then removes the limit).</param>
+/// <param name="MaxBytes">A file request's new limit on bytes.</param>
 public sealed record LinkChanges(
-    TimeSpan? Lifetime = null, bool ChangesMaxDownloads = false, int? MaxDownloads = null, bool ChangesPassword = false, string? Password = null);
+    TimeSpan? Lifetime = null, bool ChangesMaxDownloads = false, int? MaxDownloads = null, bool ChangesPassword = false, string? Password = null,
+    bool ChangesMaxFiles = false, int? MaxFiles = null, bool ChangesMaxBytes = false, long? MaxBytes = null);
 
 public abstract record UpdateLinkResult
 {
@@ -25,7 +30,7 @@ public abstract record UpdateLinkResult
     public sealed record Invalid(string Field, string Message) : UpdateLinkResult;
 }
 
-/// <summary>One of an owner's links on the Links page: the link, and the name of its file (of its folder, for a folder link).</summary>
+/// <summary>One of an owner's links on the Links page: the link, and the name of its file (of its folder, for a folder link or a file request: "My files" for the root).</summary>
 public sealed record OwnedLink(ShareLinkInfo Link, string FileName, bool FileInTrash);
 
 /// <summary>A page of an owner's links, newest first, and how many there are in all.</summary>
@@ -33,6 +38,9 @@ public sealed record OwnedLinkPage(IReadOnlyList<OwnedLink> Items, int Total);
 
 public sealed partial class ShareLinkService
 {
+    /// <summary>How the Links page names the root folder, a file request's target when it has no folder.</summary>
+    public const string RootName = "My files";
+
     /// <summary>
     /// Changes a link's expiry, download limit or password; its URL stays. A new or removed password ends every
     /// proof and download grant handed out under the old one, and lifts a pause.
@@ -56,10 +64,41 @@ public sealed partial class ShareLinkService
             return new UpdateLinkResult.Invalid("password", problem);
         }
 
+        if (changes.ChangesMaxFiles && FilesLimitProblem(changes.MaxFiles) is { } filesProblem)
+        {
+            return new UpdateLinkResult.Invalid("maxFiles", filesProblem);
+        }
+
+        if (changes.ChangesMaxBytes && BytesLimitProblem(changes.MaxBytes) is { } bytesProblem)
+        {
+            return new UpdateLinkResult.Invalid("maxBytes", bytesProblem);
+        }
+
         var now = clock.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
         var hash = newPassword is null ? null : passwords.Hash(newPassword);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (changes.ChangesMaxFiles || changes.ChangesMaxBytes || changes.ChangesMaxDownloads)
+        {
+            // Each limit belongs to one kind: downloads to download links, files and bytes to file requests.
+            var kind = await db.ShareLinks.Where(l => l.Id == linkId && l.CreatedById == ownerId && l.RevokedAt == null)
+                .Select(l => (ShareLinkKind?)l.Kind).SingleOrDefaultAsync(cancellationToken);
+            if (kind is null)
+            {
+                return new UpdateLinkResult.NotFound();
+            }
+
+            if (kind == ShareLinkKind.Upload && changes.ChangesMaxDownloads)
+            {
+                return new UpdateLinkResult.Invalid("maxDownloads", "A file request has no download limit; give maxFiles or maxBytes.");
+            }
+
+            if (kind != ShareLinkKind.Upload && (changes.ChangesMaxFiles || changes.ChangesMaxBytes))
+            {
+                return new UpdateLinkResult.Invalid(changes.ChangesMaxFiles ? "maxFiles" : "maxBytes", "Only a file request has limits on files and bytes.");
+            }
+        }
+
         var changed = await db.ShareLinks
             .Where(l => l.Id == linkId && l.CreatedById == ownerId && l.RevokedAt == null)
             .ExecuteUpdateAsync(
@@ -73,6 +112,16 @@ public sealed partial class ShareLinkService
                     if (changes.ChangesMaxDownloads)
                     {
                         s.SetProperty(l => l.MaxDownloads, changes.MaxDownloads);
+                    }
+
+                    if (changes.ChangesMaxFiles)
+                    {
+                        s.SetProperty(l => l.MaxFiles, changes.MaxFiles);
+                    }
+
+                    if (changes.ChangesMaxBytes)
+                    {
+                        s.SetProperty(l => l.MaxBytes, changes.MaxBytes);
                     }
 
                     if (changes.ChangesPassword)
@@ -105,22 +154,15 @@ public sealed partial class ShareLinkService
         var total = await owned.CountAsync(cancellationToken);
         var rows = await (
             from l in owned
-            // A link's target: its file, or (folder and upload links) its folder.
-            join file in db.Files.AsNoTracking() on l.FileId equals file.Id into linkedFiles
-            from file in linkedFiles.DefaultIfEmpty()
-            join folder in db.Folders.AsNoTracking() on l.FolderId equals folder.Id into linkedFolders
-            from folder in linkedFolders.DefaultIfEmpty()
+            // A file request names a folder, not a file (and no folder: the root).
+            from file in db.Files.AsNoTracking().Where(f => f.Id == l.FileId).DefaultIfEmpty()
+            from folder in db.Folders.AsNoTracking().Where(f => f.Id == l.FolderId).DefaultIfEmpty()
             orderby l.Id descending
-            select new
-            {
-                link = l,
-                Name = file != null ? file.Name : folder != null ? folder.Name : null,
-                InTrash = file != null ? file.TrashId != null : folder != null && folder.TrashId != null,
-            })
+            select new { link = l, Name = file != null ? file.Name : folder != null ? folder.Name : null, InTrash = file != null ? file.TrashId != null : folder != null && folder.TrashId != null })
             .Skip(skip).Take(take)
             .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        return new OwnedLinkPage([.. rows.Select(r => new OwnedLink(Describe(r.link, now), r.Name ?? "", r.InTrash))], total);
+        return new OwnedLinkPage([.. rows.Select(r => new OwnedLink(Describe(r.link, now), r.Name ?? RootName, r.InTrash))], total);
     }
 
     /// <summary>One of an owner's links; null when there is no such link of theirs.</summary>
@@ -129,17 +171,11 @@ public sealed partial class ShareLinkService
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var row = await (
             from l in db.ShareLinks.AsNoTracking()
-            join file in db.Files.AsNoTracking() on l.FileId equals file.Id into linkedFiles
-            from file in linkedFiles.DefaultIfEmpty()
-            join folder in db.Folders.AsNoTracking() on l.FolderId equals folder.Id into linkedFolders
-            from folder in linkedFolders.DefaultIfEmpty()
+            from file in db.Files.AsNoTracking().Where(f => f.Id == l.FileId).DefaultIfEmpty()
+            from folder in db.Folders.AsNoTracking().Where(f => f.Id == l.FolderId).DefaultIfEmpty()
             where l.Id == linkId && l.CreatedById == ownerId
-            select new
-            {
-                link = l,
-                Name = file != null ? file.Name : folder != null ? folder.Name : null,
-                InTrash = file != null ? file.TrashId != null : folder != null && folder.TrashId != null,
-            }).SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : new OwnedLink(Describe(row.link, clock.GetUtcNow()), row.Name ?? "", row.InTrash);
+            select new { link = l, Name = file != null ? file.Name : folder != null ? folder.Name : null, InTrash = file != null ? file.TrashId != null : folder != null && folder.TrashId != null })
+            .SingleOrDefaultAsync(cancellationToken);
+        return row is null ? null : new OwnedLink(Describe(row.link, clock.GetUtcNow()), row.Name ?? RootName, row.InTrash);
     }
 }

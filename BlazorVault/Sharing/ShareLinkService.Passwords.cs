@@ -20,6 +20,8 @@ public abstract record LinkPage
 
     /// <summary>A folder link's page: one folder of its tree (<see cref="ShareLinkService.OpenFolderAsync"/>).</summary>
     public sealed record OpenFolder(SharedFolder Listing) : LinkPage;
+    /// <summary>A working file request (upload link) whose password, if any, was proven: the drop zone (FileRequestForm).</summary>
+    public sealed record Request(FileRequest Shared) : LinkPage;
 }
 
 /// <summary>The answer to a password given for a link.</summary>
@@ -57,8 +59,9 @@ public sealed partial class ShareLinkService
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             row = await db.ShareLinks.AsNoTracking().Where(named)
-                .Where(l => db.Files.Any(f => f.Id == l.FileId && f.TrashId == null)
-                    || (l.Kind == ShareLinkKind.Folder && db.Folders.Any(f => f.Id == l.FolderId && f.TrashId == null)))
+                .Where(l => l.Kind == ShareLinkKind.File
+                    ? db.Files.Any(f => f.Id == l.FileId && f.TrashId == null)
+                    : l.FolderId == null || db.Folders.Any(f => f.Id == l.FolderId && f.TrashId == null))
                 .SingleOrDefaultAsync(cancellationToken);
         }
 

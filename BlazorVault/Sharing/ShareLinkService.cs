@@ -46,7 +46,8 @@ public enum LinkState
 /// <param name="PausedUntil">Set while the link refuses every password after too many wrong ones.</param>
 public sealed record ShareLinkInfo(
     Guid Id, Guid? FileId, string PublicId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, int? MaxDownloads, int Downloads, LinkState State,
-    bool HasPassword = false, DateTimeOffset? PausedUntil = null, ShareLinkKind Kind = ShareLinkKind.File, Guid? FolderId = null)
+    bool HasPassword = false, DateTimeOffset? PausedUntil = null, ShareLinkKind Kind = ShareLinkKind.File, Guid? FolderId = null,
+    int? MaxFiles = null, long? MaxBytes = null, int FilesReceived = 0, long BytesReceived = 0)
 {
     public int? DownloadsLeft => MaxDownloads is { } max ? Math.Max(0, max - Downloads) : null;
 }
@@ -444,8 +445,7 @@ public sealed partial class ShareLinkService(
             : LinkState.Active,
             link.PasswordHash is not null,
             link.PausedUntil > now ? link.PausedUntil : null,
-            link.Kind,
-            link.FolderId);
+            link.Kind, link.FolderId, link.MaxFiles, link.MaxBytes, link.FilesReceived, link.BytesReceived);
 
     private const string UsedUp = "used up";
 

@@ -19,7 +19,9 @@ internal static class SharedFileEndpoints
         {
             var settings = context.RequestServices.GetRequiredService<IOptions<ShareOptions>>().Value;
             // A form posted to a link's page is a password try: few per address and link (ShareOptions.PasswordTriesPerAddress).
+            // (A file request's upload creation is a POST too, but no password try.)
             return HttpMethods.IsPost(context.Request.Method) && context.Request.RouteValues.TryGetValue("link", out var link)
+                && !context.Request.Path.Value!.TrimEnd('/').EndsWith("/uploads", StringComparison.Ordinal)
                 ? PasswordTries(context, link as string ?? "", settings)
                 : ClientRateLimits.PerMinute(context, settings.PermitsPerMinute);
         });

@@ -38,6 +38,7 @@ public static class SharingExtensions
         endpoints.MapSharedFileDownload();
         endpoints.MapSharedViews();
         endpoints.MapSharedFolders();
+        endpoints.MapFileRequests();
         return endpoints;
     }
 }

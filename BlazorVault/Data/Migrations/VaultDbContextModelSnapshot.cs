@@ -637,11 +637,20 @@ namespace BlazorVault.Data.Migrations
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ShareLinkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("ShareLinkId");
 
                     b.ToTable("Uploads", (string)null);
                 });

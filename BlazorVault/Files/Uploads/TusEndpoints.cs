@@ -273,10 +273,10 @@ internal static class TusEndpoints
     private static void SetExpires(HttpContext context, TusUpload upload) =>
         context.Response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("R", CultureInfo.InvariantCulture);
 
-    private static bool TryParseLength(string? value, out long length) =>
+    internal static bool TryParseLength(string? value, out long length) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out length);
 
-    private static bool TryParseMetadata(string? header, out Dictionary<string, string> metadata)
+    internal static bool TryParseMetadata(string? header, out Dictionary<string, string> metadata)
     {
         metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(header))
@@ -316,7 +316,7 @@ internal static class TusEndpoints
         return string.Join(',', pairs);
     }
 
-    private static bool TryParseChecksum(string? header, out TusChecksum? checksum)
+    internal static bool TryParseChecksum(string? header, out TusChecksum? checksum)
     {
         checksum = null;
         var parts = header?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];

@@ -16,6 +16,12 @@ public sealed record TusUpload(
     DateTimeOffset ExpiresAt,
     Guid? FileId = null);
 
+/// <summary>
+/// Who makes an upload through a file request: the link, and the hash of the visitor's secret (a cookie of that
+/// link's), so that only the visitor who began an upload reaches it, not others who know the link.
+/// </summary>
+public sealed record RequestUpload(Guid LinkId, string VisitorKey);
+
 /// <summary>The outcome of creating an upload: the new upload, or why not (the refusals of <see cref="UploadResult"/>).</summary>
 public abstract record TusCreation
 {
@@ -26,6 +32,9 @@ public abstract record TusCreation
     public sealed record Created(TusUpload Upload) : TusCreation;
 
     public sealed record Refused(UploadResult Reason) : TusCreation;
+
+    /// <summary>A file request's limit on files or bytes would be passed (<see cref="UploadRecord.ShareLinkId"/>).</summary>
+    public sealed record OverLinkLimit : TusCreation;
 }
 
 /// <summary>The outcome of one PATCH.</summary>

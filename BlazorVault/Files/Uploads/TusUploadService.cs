@@ -44,8 +44,9 @@ public sealed class TusUploadService(
 
     private ILogger Logger => logger;
 
+    /// <param name="via">The file request and visitor an upload is made by: the request's limits are reserved in the same transaction, and only that visitor, through it, reaches the upload.</param>
     public async Task<TusCreation> CreateAsync(
-        string ownerId, long length, string? name, string? contentType, CancellationToken cancellationToken, Placement? placement = null)
+        string ownerId, long length, string? name, string? contentType, CancellationToken cancellationToken, Placement? placement = null, RequestUpload? via = null)
     {
         placement ??= Placement.Root;
         var admission = await files.AdmitAsync(ownerId, name, length, cancellationToken, placement);
@@ -69,6 +70,8 @@ public sealed class TusUploadService(
             FolderId = placement.FolderId,
             RelativePath = placement.RelativePath,
             Conflict = placement.Conflict.ToString(),
+            ShareLinkId = via?.LinkId,
+            VisitorKey = via?.VisitorKey,
         };
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -76,9 +79,16 @@ public sealed class TusUploadService(
         // The owner's uploads take turns here, so that the count below holds until the insert.
         await BlazorVault.Files.Tree.TreeLock.TakeAsync(db, ownerId, cancellationToken);
         var limit = uploadOptions.Value.MaxUnfinished;
-        if (await db.Uploads.CountAsync(u => u.OwnerId == ownerId && u.FileId == null, cancellationToken) >= limit)
+        // A file request's visitors count apart from the owner, so that they cannot crowd the owner out.
+        var viaLink = via?.LinkId;
+        if (await db.Uploads.CountAsync(u => u.OwnerId == ownerId && u.FileId == null && u.ShareLinkId == viaLink, cancellationToken) >= limit)
         {
             return new TusCreation.Refused(new UploadResult.TooManyUnfinished(limit));
+        }
+
+        if (via is { LinkId: var linkId } && !await BlazorVault.Sharing.FileRequestLimits.TryReserveAsync(db, linkId, length, cancellationToken))
+        {
+            return new TusCreation.OverLinkLimit();
         }
 
         // The declared length is reserved now, so unfinished uploads can never hold more than the quota.
@@ -101,7 +111,7 @@ public sealed class TusUploadService(
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var records = await db.Uploads.AsNoTracking()
-            .Where(u => u.OwnerId == ownerId && u.FileId == null && u.ExpiresAt > now)
+            .Where(u => u.OwnerId == ownerId && u.FileId == null && u.ExpiresAt > now && u.ShareLinkId == null)
             .OrderByDescending(u => u.CreatedAt)
             .Take(uploadOptions.Value.MaxUnfinished)
             .ToListAsync(cancellationToken);
@@ -112,21 +122,21 @@ public sealed class TusUploadService(
     /// The caller's live upload and its acknowledged offset (its length once complete: see <see cref="TusUpload.FileId"/>);
     /// null when it is not theirs, expired or does not exist.
     /// </summary>
-    public async Task<(TusUpload Upload, long Offset)?> GetAsync(string ownerId, string id, CancellationToken cancellationToken)
+    public async Task<(TusUpload Upload, long Offset)?> GetAsync(string ownerId, string id, CancellationToken cancellationToken, RequestUpload? via = null)
     {
-        var record = await FindAsync(ownerId, id, cancellationToken);
+        var record = await FindAsync(ownerId, id, cancellationToken, via);
         return record is null ? null : (record.ToUpload(), record.FileId is null ? record.Offset : record.Length);
     }
 
     public async Task<TusPatch> AppendAsync(
-        string ownerId, string id, long offset, long? contentLength, TusChecksum? checksum, Stream body, CancellationToken cancellationToken)
+        string ownerId, string id, long offset, long? contentLength, TusChecksum? checksum, Stream body, CancellationToken cancellationToken, RequestUpload? via = null)
     {
         ArgumentNullException.ThrowIfNull(body);
         var lease = Guid.NewGuid().ToString("N");
         var waited = TimeSpan.Zero;
         while (true)
         {
-            var record = await FindAsync(ownerId, id, cancellationToken);
+            var record = await FindAsync(ownerId, id, cancellationToken, via);
             if (record is null)
             {
                 return new TusPatch.NotFound();
@@ -169,11 +179,11 @@ public sealed class TusUploadService(
     }
 
     /// <summary>Discards an unfinished upload's bytes and releases its charge; of a complete one only the row goes (the file stays).</summary>
-    public async Task<TusTermination> TerminateAsync(string ownerId, string id, CancellationToken cancellationToken)
+    public async Task<TusTermination> TerminateAsync(string ownerId, string id, CancellationToken cancellationToken, RequestUpload? via = null)
     {
         for (var waited = TimeSpan.Zero; ; waited += BusyPoll)
         {
-            var record = await FindAsync(ownerId, id, cancellationToken);
+            var record = await FindAsync(ownerId, id, cancellationToken, via);
             if (record is null)
             {
                 return TusTermination.NotFound;
@@ -415,6 +425,10 @@ public sealed class TusUploadService(
             if (record.FileId is null)
             {
                 await UsageLedger.ReleaseAsync(db, record.OwnerId, record.Length, cancellationToken);
+                if (record.ShareLinkId is { } linkId)
+                {
+                    await BlazorVault.Sharing.FileRequestLimits.ReleaseAsync(db, linkId, record.Length, cancellationToken);
+                }
             }
 
             await transaction.CommitAsync(CancellationToken.None);
@@ -428,7 +442,8 @@ public sealed class TusUploadService(
         return true;
     }
 
-    private async Task<UploadRecord?> FindAsync(string ownerId, string id, CancellationToken cancellationToken)
+    /// <summary>The upload when it is live, the owner's, and made by <paramref name="via"/> (null: by the owner, not through a link).</summary>
+    private async Task<UploadRecord?> FindAsync(string ownerId, string id, CancellationToken cancellationToken, RequestUpload? via = null)
     {
         if (id.Length != 32 || !id.All(char.IsAsciiHexDigitLower))
         {
@@ -437,7 +452,10 @@ public sealed class TusUploadService(
 
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Uploads.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id && u.OwnerId == ownerId && u.ExpiresAt > now, cancellationToken);
+        var linkId = via?.LinkId;
+        var visitor = via?.VisitorKey;
+        return await db.Uploads.AsNoTracking().SingleOrDefaultAsync(
+            u => u.Id == id && u.OwnerId == ownerId && u.ExpiresAt > now && u.ShareLinkId == linkId && u.VisitorKey == visitor, cancellationToken);
     }
 
     /// <summary>Renews a request's lease while its body streams; cancels the request when the lease is lost.</summary>

@@ -44,6 +44,16 @@ public sealed class UploadRecord
     /// <summary>What to do when the name is taken there (<see cref="BlazorVault.Files.Tree.NameConflict"/>), decided at creation.</summary>
     public string? Conflict { get; set; }
 
+    /// <summary>
+    /// The file request (upload link) a visitor made this upload through; null for the owner's own uploads. Such an
+    /// upload is reachable only through that link (never through <c>/api/uploads</c>), and its file and byte count are
+    /// held against the link's limits until it completes, or given back when it is terminated or expires.
+    /// </summary>
+    public Guid? ShareLinkId { get; set; }
+
+    /// <summary>For an upload through a file request: the SHA-256 (hex) of its visitor's secret; only that visitor reaches it.</summary>
+    public string? VisitorKey { get; set; }
+
     public Placement Placement => new(
         FolderId, RelativePath, Enum.TryParse<BlazorVault.Files.Tree.NameConflict>(Conflict, out var rule) ? rule : BlazorVault.Files.Tree.NameConflict.Rename);
 

@@ -85,10 +85,12 @@ export async function cancel(handle) {
     }
 }
 
-// Where the file goes is part of the key: a folder upload may hold equal files in two folders.
+// Where the file goes is part of the key: a folder upload may hold equal files in two folders. A scope
+// (a file request's link) keeps other endpoints' uploads apart.
 function storageKey(upload) {
     const { file, options } = upload;
-    return `blazorvault.tus:${options.folderId ?? ''}:${options.relativePath ?? ''}:${file.name}:${file.size}:${file.lastModified}`;
+    const scope = options.scope ? `${options.scope}:` : '';
+    return `blazorvault.tus:${scope}${options.folderId ?? ''}:${options.relativePath ?? ''}:${file.name}:${file.size}:${file.lastModified}`;
 }
 
 function metadata(upload) {
@@ -103,11 +105,21 @@ function metadata(upload) {
     if (options.conflict) {
         pairs.push(`conflict ${base64(options.conflict)}`);
     }
+    for (const [key, value] of Object.entries(options.metadata ?? {})) {
+        pairs.push(`${key} ${base64(value)}`);
+    }
     return pairs.join(',');
 }
 
+// The antiforgery token is the dashboard's (its session cookie); a file request's visitor has none.
 function headers(upload, extra) {
-    return { 'Tus-Resumable': '1.0.0', 'RequestVerificationToken': upload.options.token, ...extra };
+    const token = upload.options.token ? { 'RequestVerificationToken': upload.options.token } : {};
+    return { 'Tus-Resumable': '1.0.0', ...token, ...extra };
+}
+
+// The stored file's id (the dashboard), or a file request's mark that the file is stored (which names nothing).
+function completion(get) {
+    return get('Vault-File-Id') ?? get('Vault-Upload-Complete');
 }
 
 function base64(text) {
@@ -193,7 +205,7 @@ async function locate(upload) {
 
     const head = await fetch(upload.url, { method: 'HEAD', headers: headers(upload), cache: 'no-store' });
     if (head.ok && Number(head.headers.get('Upload-Length')) === upload.file.size) {
-        upload.fileId = head.headers.get('Vault-File-Id');
+        upload.fileId = completion(name => head.headers.get(name));
         return Number(head.headers.get('Upload-Offset'));
     }
 
@@ -269,7 +281,7 @@ async function transfer(upload, handle) {
                 if (response.status === 204) {
                     failures = 0;
                     offset = Number(response.getResponseHeader('Upload-Offset'));
-                    const fileId = response.getResponseHeader('Vault-File-Id');
+                    const fileId = completion(name => response.getResponseHeader(name));
                     if (fileId) {
                         return await finish(upload, handle, offset, fileId);
                     }

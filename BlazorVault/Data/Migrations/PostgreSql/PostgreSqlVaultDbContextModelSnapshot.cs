@@ -646,11 +646,20 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
 
+                    b.Property<Guid?>("ShareLinkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("VisitorKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("ShareLinkId");
 
                     b.ToTable("Uploads", (string)null);
                 });

@@ -1,4 +1,5 @@
 using BlazorVault.Accounts;
+using BlazorVault.Notifications;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BlazorVault.Sharing;
@@ -26,6 +27,7 @@ public static class SharingExtensions
         services.AddSingleton<ShareAccessPurger>();
         services.AddHostedService(sp => sp.GetRequiredService<ShareAccessPurger>());
         services.AddRateLimiter(SharedFileEndpoints.AddShareRateLimit);
+        services.AddNotifications();
         return services;
     }
 
@@ -34,6 +36,7 @@ public static class SharingExtensions
         endpoints.MapShareApi();
         endpoints.MapSharedFileDownload();
         endpoints.MapSharedViews();
+        endpoints.MapNotifications();
         return endpoints;
     }
 }

@@ -78,7 +78,7 @@ public sealed class NotificationPoller(
             }
 
             var arrived = await arrivedQuery.OrderBy(n => n.Id).Take(MaxRowsPerPoll).ToListAsync(cancellationToken);
-            var read = await readQuery.Select(n => new { n.Id, n.OwnerId, n.ReadAt }).Take(MaxRowsPerPoll).ToListAsync(cancellationToken);
+            var read = await readQuery.OrderBy(n => n.Id).Select(n => new { n.Id, n.OwnerId, n.ReadAt }).Take(MaxRowsPerPoll).ToListAsync(cancellationToken);
 
             var fresh = arrived.Where(n => _arrivedSeen.TryAdd(n.Id, n.At)).ToList();
             var readBy = read.Where(r => _readSeen.TryAdd(r.Id, r.ReadAt!.Value)).Select(r => r.OwnerId).ToHashSet(StringComparer.Ordinal);

@@ -56,10 +56,18 @@ public sealed class NotificationBrowserTests(BrowserFixture browser) : Dashboard
         await Expect(Bell()).ToHaveAttributeAsync("data-live", "true");
         await Expect(Bell(otherTab)).ToHaveAttributeAsync("data-live", "true");
         await Expect(Bell().GetByTestId("notification-badge")).Not.ToBeAttachedAsync();
+        // On a phone the bar keeps the bell, the user's name (not squeezed to nothing) and Sign out on one row.
+        await Page.SetViewportSizeAsync(390, 844);
+        var name = (await Page.GetByTestId("nav-user").BoundingBoxAsync())!;
+        var signOut = (await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).BoundingBoxAsync())!;
+        Assert.True(name.Width >= 30, $"The user's name is {name.Width}px wide");
+        Assert.True(signOut.X + signOut.Width <= 390, $"Sign out ends at {signOut.X + signOut.Width}px");
+        Assert.True((await Page.Locator("nav.navbar").BoundingBoxAsync())!.Height < 70, "The navbar wrapped");
+        await Page.SetViewportSizeAsync(1280, 720);
 
         await DownloadAsStrangerAsync(url, file.Buffer);
 
-        await Expect(Bell().GetByTestId("toasts")).ToContainTextAsync("“report.pdf” was downloaded through your link", Soon);
+        await Expect(Bell().GetByTestId("toasts")).ToContainTextAsync("“report.pdf” was downloaded", Soon);
         await ShootAsync(Page, "notification-toast");
         await Expect(Bell().GetByTestId("notification-badge")).ToHaveTextAsync("1");
         await Expect(Bell(otherTab).GetByTestId("notification-badge")).ToHaveTextAsync("1");
@@ -78,7 +86,7 @@ public sealed class NotificationBrowserTests(BrowserFixture browser) : Dashboard
         await button.ClickAsync();
         var item = panel.GetByTestId("notification-item");
         await Expect(item).ToHaveCountAsync(1);
-        await Expect(item).ToContainTextAsync("“report.pdf” was downloaded through your link (120.0 kB");
+        await Expect(item).ToContainTextAsync("“report.pdf” was downloaded (120.0 kB");
         await Expect(item.GetByRole(AriaRole.Link, new() { Name = "Open My files" })).ToHaveAttributeAsync("href", "");
         await ShootAsync(Page, "notification-panel");
 

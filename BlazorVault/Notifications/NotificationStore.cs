@@ -23,7 +23,7 @@ public sealed record NotificationItem(
             {
                 (NotificationKind.FileReceived, _) => $"Your file request into {name} received a file{(size is null ? "" : $" ({size})")}.",
                 (_, ShareLinkKind.Folder) => $"Someone downloaded from your shared folder {name}{Details(size)}.",
-                _ => $"{name} was downloaded through your link{Details(size)}.",
+                _ => $"{name} was downloaded{Details(size)}.",
             };
         }
     }

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using BlazorVault.Data;
+using BlazorVault.Sharing;
 using BlazorVault.Tests.Files;
 using BlazorVault.Tests.Infrastructure;
 using BlazorVault.Tests.Sharing;
@@ -40,6 +42,65 @@ public abstract class NotificationHttpTests(SharedVaultApp shared)
         var bobs = await Downloads.ListAsync(bob);
         Assert.Empty(bobs.GetProperty("items").EnumerateArray());
         Assert.Equal(0, bobs.GetProperty("unread").GetInt32());
+    }
+
+    /// <summary>Folder links and file requests come from other work; their rows and log entries are made here as those will make them.</summary>
+    [Fact]
+    public async Task FolderDownloadsAndReceivedFiles_NotifyWithTheFoldersName_AndOtherEntriesDoNot()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var aliceId = await Downloads.UserIdAsync(App, alice);
+        using var created = await alice.Api.PostAsJsonAsync("api/folders", new { name = "Inbox" });
+        var folderId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var folderLink = await AddLinkAsync(aliceId, ShareLinkKind.Folder, folderId);
+        var request = await AddLinkAsync(aliceId, ShareLinkKind.Upload, folderId);
+        var rootRequest = await AddLinkAsync(aliceId, ShareLinkKind.Upload, null);
+        var log = App.Services.GetRequiredService<ShareAccessLog>();
+        var visitor = new ShareClient("198.51.100.20", UserAgent: "curl/8.5.0");
+
+        log.Record(folderLink, ShareAccessKind.PageView, visitor);
+        log.Record(folderLink, ShareAccessKind.DownloadStarted, visitor);
+        log.Record(folderLink, ShareAccessKind.DownloadInterrupted, visitor, 10);
+        log.Record(folderLink, ShareAccessKind.DownloadCompleted, visitor, 4_000);
+        log.Record(request, ShareAccessKind.UploadReceived, visitor, 2_500_000);
+        log.Record(rootRequest, ShareAccessKind.UploadReceived, visitor, 10);
+        await log.FlushAsync(TestContext.Current.CancellationToken);
+
+        var items = (await Downloads.ListAsync(alice)).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(3, items.Count);
+        var byLink = items.ToDictionary(i => i.GetProperty("linkId").GetGuid());
+        Assert.Equal(("downloadCompleted", "folder", "Inbox", folderId, 4_000L), Facts(byLink[folderLink]));
+        Assert.Equal("Someone downloaded from your shared folder “Inbox” (4.0 kB, curl).", byLink[folderLink].GetProperty("text").GetString());
+        Assert.Equal(("fileReceived", "upload", "Inbox", folderId, 2_500_000L), Facts(byLink[request]));
+        Assert.Equal("Your file request into “Inbox” received a file (2.5 MB).", byLink[request].GetProperty("text").GetString());
+        Assert.Equal(JsonValueKind.Null, byLink[rootRequest].GetProperty("subject").ValueKind);
+        Assert.Equal(JsonValueKind.Null, byLink[rootRequest].GetProperty("folderId").ValueKind);
+        Assert.Equal("Your file request into My files received a file (10 B).", byLink[rootRequest].GetProperty("text").GetString());
+
+        static (string?, string?, string?, Guid, long) Facts(JsonElement i) =>
+            (i.GetProperty("kind").GetString(), i.GetProperty("linkKind").GetString(), i.GetProperty("subject").GetString(),
+             i.GetProperty("folderId").GetGuid(), i.GetProperty("bytes").GetInt64());
+    }
+
+    private async Task<Guid> AddLinkAsync(string ownerId, ShareLinkKind kind, Guid? folderId)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+        var link = new ShareLink
+        {
+            Id = Guid.CreateVersion7(),
+            PublicId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()),
+            Kind = kind,
+            FolderId = folderId,
+            CreatedById = ownerId,
+            CreatedAt = DateTimeOffset.UtcNow,
+            ExpiresAt = DateTimeOffset.UtcNow.AddDays(1),
+            PasswordFailuresSince = DateTimeOffset.UnixEpoch,
+            PausedUntil = DateTimeOffset.UnixEpoch,
+        };
+        db.ShareLinks.Add(link);
+        await db.SaveChangesAsync();
+        return link.Id;
     }
 
     [Fact]

@@ -210,6 +210,53 @@ public abstract class NotificationHttpTests(SharedVaultApp shared)
         Assert.Equal(HttpStatusCode.Unauthorized, read.StatusCode);
     }
 
+    [Fact]
+    public async Task Purge_DeletesNotificationsPastTheLogsDays_AndKeepsNewerOnes()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var aliceId = await Downloads.UserIdAsync(App, alice);
+        var link = await AddLinkAsync(aliceId, ShareLinkKind.Upload, null);
+        var days = App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ShareOptions>>().Value.AccessLogDays;
+        var now = DateTimeOffset.UtcNow;
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+            foreach (var at in new[] { now.AddDays(-days - 1), now.AddDays(-days + 1) })
+            {
+                db.Notifications.Add(new BlazorVault.Notifications.Notification
+                {
+                    Id = Guid.CreateVersion7(at), OwnerId = aliceId, LinkId = link, Kind = BlazorVault.Notifications.NotificationKind.FileReceived,
+                    At = at, LinkKind = ShareLinkKind.Upload, Browser = "curl",
+                });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        Assert.True(await App.Services.GetRequiredService<BlazorVault.Notifications.NotificationPurger>().TryRunAsync(TestContext.Current.CancellationToken));
+
+        var left = Assert.Single((await Downloads.ListAsync(alice)).GetProperty("items").EnumerateArray());
+        Assert.True(left.GetProperty("at").GetDateTimeOffset() > now.AddDays(-days));
+    }
+
+    [Fact]
+    public async Task OpenApi_NamesAndDescribesTheNotificationOperations()
+    {
+        using var client = new HttpClient { BaseAddress = App.BaseAddress };
+
+        var document = await client.GetFromJsonAsync<JsonElement>("openapi/v1.json");
+
+        var paths = document.GetProperty("paths");
+        var list = paths.GetProperty("/api/notifications").GetProperty("get");
+        var read = paths.GetProperty("/api/notifications/read").GetProperty("post");
+        Assert.Equal("ListNotifications", list.GetProperty("operationId").GetString());
+        Assert.Equal("MarkNotificationsRead", read.GetProperty("operationId").GetString());
+        Assert.Contains("newest first", list.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains("read", read.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.True(list.GetProperty("security")[0].TryGetProperty("Bearer", out _));
+        Assert.True(read.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+    }
+
     public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : NotificationHttpTests(shared), IClassFixture<SharedVaultApp.Sqlite>;
 
     public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : NotificationHttpTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;

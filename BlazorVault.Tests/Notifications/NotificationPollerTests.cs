@@ -140,3 +140,36 @@ public abstract class NotificationPollerTests(SharedVaultApp shared)
 
     public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : NotificationPollerTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }
+
+/// <summary>Two instances on one database: a notification written by one reaches the owner's circuits on the other through its poller.</summary>
+public sealed class NotificationTwoInstanceTests
+{
+    [Fact]
+    public async Task ANotificationWrittenOnOneInstance_ReachesTheOwnersSubscribersOnTheOther()
+    {
+        await using var a = new VaultApp();
+        await using var b = new VaultApp(a.DataDirectory);
+        using var alice = await FilesTestClient.CreateAsync(a);
+        var aliceId = await Downloads.UserIdAsync(a, alice);
+        var bytes = FilesTestClient.RandomBytes(3_000);
+        var file = await alice.UploadAsync("minutes.odt", bytes);
+        var (linkId, path) = await LinkVisitor.CreateLinkAsync(alice, file.Id);
+        var onB = new TaskCompletionSource<NotificationItem>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscriptionB = b.Services.GetRequiredService<NotificationHub>().Subscribe(aliceId, u =>
+        {
+            if (u.Arrived.FirstOrDefault(n => n.LinkId == linkId) is { } item)
+            {
+                onB.TrySetResult(item);
+            }
+
+            return Task.CompletedTask;
+        });
+
+        // Written by A's log; B has no doorbell for it, only its poller's tick.
+        await Downloads.ThroughLinkAsync(a, path, bytes);
+
+        var arrived = await onB.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal("minutes.odt", arrived.Subject);
+        Assert.Equal(bytes.Length, arrived.Bytes);
+    }
+}

@@ -67,7 +67,9 @@ public sealed class NotificationBrowserTests(BrowserFixture browser) : Dashboard
 
         await DownloadAsStrangerAsync(url, file.Buffer);
 
-        await Expect(Bell().GetByTestId("toasts")).ToContainTextAsync("“report.pdf” was downloaded", Soon);
+        await Expect(Page.GetByTestId("notification-toasts")).ToContainTextAsync("“report.pdf” was downloaded", Soon);
+        // Once, under the bell: not in the dashboard's own message line too.
+        await Expect(Page.GetByTestId("toasts")).Not.ToContainTextAsync("was downloaded");
         await ShootAsync(Page, "notification-toast");
         await Expect(Bell().GetByTestId("notification-badge")).ToHaveTextAsync("1");
         await Expect(Bell(otherTab).GetByTestId("notification-badge")).ToHaveTextAsync("1");

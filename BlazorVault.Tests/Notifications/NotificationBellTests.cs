@@ -108,7 +108,7 @@ public sealed class NotificationBellTests : BunitContext, IAsyncLifetime
         await Services.GetRequiredService<NotificationPoller>().PollOnceAsync();
 
         cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("[data-testid=notification-badge]").TextContent), Wait);
-        Assert.Contains("“live.mp4” was downloaded", cut.Find("[data-testid=toasts]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("“live.mp4” was downloaded", cut.Find("[data-testid=notification-toasts]").TextContent, StringComparison.Ordinal);
 
         await DisposeComponentsAsync();
         Assert.Equal(0, Services.GetRequiredService<NotificationHub>().SubscriberCount(VaultServices.UserId));

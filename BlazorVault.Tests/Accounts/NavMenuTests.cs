@@ -11,6 +11,8 @@ public sealed class NavMenuTests : BunitContext
     public void NavMenu_WhenSignedIn_ShowsTheUserNameAndSignOut()
     {
         AddAuthorization().SetAuthorized("alice");
+        // The bell has its own tests (NotificationBellTests); here it is only a place in the bar.
+        ComponentFactories.AddStub<BlazorVault.Notifications.NotificationBell>();
 
         var cut = Render<NavMenu>();
 

@@ -117,6 +117,7 @@ public sealed class AdminNavMenuTests : BunitContext
     {
         var auth = AddAuthorization();
         auth.SetAuthorized("alice");
+        ComponentFactories.AddStub<BlazorVault.Notifications.NotificationBell>();
         Assert.Empty(Render<NavMenu>().FindAll("[data-testid=nav-admin]"));
 
         auth.SetPolicies(AdminExtensions.AdminPolicy);

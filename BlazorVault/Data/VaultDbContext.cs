@@ -40,6 +40,8 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
 
     public DbSet<ShareAccess> ShareAccesses => Set<ShareAccess>();
 
+    public DbSet<BlazorVault.Notifications.Notification> Notifications => Set<BlazorVault.Notifications.Notification>();
+
     public DbSet<UserUsage> Usage => Set<UserUsage>();
 
     public DbSet<BlobRecord> Blobs => Set<BlobRecord>();
@@ -87,6 +89,7 @@ public class VaultDbContext : IdentityDbContext<VaultUser>, IDataProtectionKeyCo
         builder.ApplyConfiguration<Admin.AuditEntry>(new Admin.AdminModelConfiguration());
         builder.ApplyConfiguration(new JobRunConfiguration());
         builder.ApplyConfiguration(new ShareAccessConfiguration());
+        builder.ApplyConfiguration(new BlazorVault.Notifications.NotificationConfiguration());
 
         builder.Entity<StoredFile>(file =>
         {

@@ -17,7 +17,8 @@ public sealed record ShareAccessPage(IReadOnlyList<ShareAccessEntry> Items, int 
 /// shutdown. The price, accepted: a crash loses at most the last second of entries, and a flood beyond
 /// the buffer (<see cref="Capacity"/> entries awaiting a write) drops entries rather than slow a download.
 /// </summary>
-public sealed class ShareAccessLog(IDbContextFactory<VaultDbContext> dbFactory, TimeProvider clock, ILogger<ShareAccessLog> logger)
+public sealed class ShareAccessLog(
+    IDbContextFactory<VaultDbContext> dbFactory, Notifications.NotificationHub notifications, TimeProvider clock, ILogger<ShareAccessLog> logger)
 {
     public const int Capacity = 50_000;
 
@@ -92,8 +93,15 @@ public sealed class ShareAccessLog(IDbContextFactory<VaultDbContext> dbFactory, 
             // A link deleted (with its file) since the entry was made takes its entries with it.
             var ids = batch.Select(a => a.LinkId).Distinct().ToList();
             var live = (await db.ShareLinks.Where(l => ids.Contains(l.Id)).Select(l => l.Id).ToListAsync(cancellationToken)).ToHashSet();
-            db.ShareAccesses.AddRange(batch.Where(a => live.Contains(a.LinkId)));
+            var written = batch.Where(a => live.Contains(a.LinkId)).ToList();
+            db.ShareAccesses.AddRange(written);
+            // The owner's notifications go in the same write as the entries they come from: both or neither.
+            var notified = await Notifications.NotificationStore.AddForAsync(db, written, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            if (notified > 0)
+            {
+                notifications.Wake();
+            }
         }
         catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
         {

@@ -437,8 +437,10 @@ public sealed partial class ShareLinkService(
         return claims is null || claims.Use == LinkTokenUse.PasswordProof ? null : l => l.Id == claims.LinkId && l.FileId == claims.FileId;
     }
 
-    private static ShareLinkInfo Describe(ShareLink link, DateTimeOffset now) =>
-        new(link.Id, link.FileId, link.PublicId, link.CreatedAt, link.ExpiresAt, link.MaxDownloads, link.Downloads,
+    // A link without a limit may have downloads counted here and not yet written (DownloadTally): its owner sees them.
+    private ShareLinkInfo Describe(ShareLink link, DateTimeOffset now) =>
+        new(link.Id, link.FileId, link.PublicId, link.CreatedAt, link.ExpiresAt, link.MaxDownloads,
+            link.Downloads + (link.MaxDownloads is null ? tally.PendingFor(link.Id) : 0),
             link.RevokedAt is not null ? LinkState.Revoked
             : link.ExpiresAt <= now ? LinkState.Expired
             : link.MaxDownloads is { } max && link.Downloads >= max ? LinkState.UsedUp

@@ -1,4 +1,5 @@
 using BlazorVault.Accounts;
+using BlazorVault.Notifications;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BlazorVault.Sharing;
@@ -29,6 +30,7 @@ public static class SharingExtensions
         services.AddSingleton<ShareAccessPurger>();
         services.AddHostedService(sp => sp.GetRequiredService<ShareAccessPurger>());
         services.AddRateLimiter(SharedFileEndpoints.AddShareRateLimit);
+        services.AddNotifications();
         return services;
     }
 
@@ -39,6 +41,7 @@ public static class SharingExtensions
         endpoints.MapSharedViews();
         endpoints.MapSharedFolders();
         endpoints.MapFileRequests();
+        endpoints.MapNotifications();
         return endpoints;
     }
 }

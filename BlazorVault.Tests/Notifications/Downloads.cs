@@ -1,0 +1,41 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using BlazorVault.Data;
+using BlazorVault.Sharing;
+using BlazorVault.Tests.Files;
+using BlazorVault.Tests.Infrastructure;
+using BlazorVault.Tests.Sharing;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorVault.Tests.Notifications;
+
+/// <summary>What notification tests do to a link from outside: download it whole as a visitor would, and write the log.</summary>
+internal static class Downloads
+{
+    /// <summary>Downloads the link whole, as an anonymous visitor, and writes the access log (and so the notification).</summary>
+    public static async Task ThroughLinkAsync(VaultApp app, string linkPath, byte[] expected)
+    {
+        using var visitor = ShareLinkHttpTests.Visitor(app);
+        using (var page = await visitor.GetAsync(linkPath))
+        {
+            page.EnsureSuccessStatusCode();
+        }
+
+        using (var download = await visitor.GetAsync(linkPath + "/download"))
+        {
+            Assert.Equal(expected, await download.Content.ReadAsByteArrayAsync());
+        }
+
+        await app.Services.GetRequiredService<ShareAccessLog>().FlushAsync(TestContext.Current.CancellationToken);
+    }
+
+    public static async Task<string> UserIdAsync(VaultApp app, FilesTestClient user)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+        return await db.Users.Where(u => u.UserName == user.UserName).Select(u => u.Id).SingleAsync();
+    }
+
+    public static Task<JsonElement> ListAsync(FilesTestClient user, string query = "") =>
+        user.Api.GetFromJsonAsync<JsonElement>("api/notifications" + query);
+}

@@ -1,0 +1,163 @@
+using BlazorVault.Data;
+using BlazorVault.Files;
+using BlazorVault.Sharing;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorVault.Notifications;
+
+/// <summary>A notification as its owner reads it.</summary>
+public sealed record NotificationItem(
+    Guid Id, NotificationKind Kind, DateTimeOffset At, Guid LinkId, ShareLinkKind LinkKind, string? Subject, Guid? FolderId,
+    long? Bytes, string Browser, DateTimeOffset? ReadAt)
+{
+    public bool IsRead => ReadAt is not null;
+
+    /// <summary>One sentence for a toast or the list.</summary>
+    public string Text
+    {
+        get
+        {
+            var name = Subject is null ? "My files" : $"“{Subject}”";
+            var size = Bytes is { } bytes ? FileDisplay.Size(bytes) : null;
+            return (Kind, LinkKind) switch
+            {
+                (NotificationKind.FileReceived, _) => $"Your file request into {name} received a file{(size is null ? "" : $" ({size})")}.",
+                (_, ShareLinkKind.Folder) => $"Someone downloaded from your shared folder {name}{Details(size)}.",
+                _ => $"{name} was downloaded{Details(size)}.",
+            };
+        }
+    }
+
+    private string Details(string? size) => size is null ? $" ({Browser})" : $" ({size}, {Browser})";
+
+    internal static NotificationItem Of(Notification n) =>
+        new(n.Id, n.Kind, n.At, n.LinkId, n.LinkKind, n.Subject, n.FolderId, n.Bytes, n.Browser, n.ReadAt);
+}
+
+/// <summary>A page of a user's notifications, newest first, how many match in all, and how many of theirs are unread.</summary>
+public sealed record NotificationPage(IReadOnlyList<NotificationItem> Items, int Total, int Unread);
+
+/// <summary>A user's notifications: listing, counting, marking read, and the rows an access-log batch brings.</summary>
+public sealed class NotificationStore(IDbContextFactory<VaultDbContext> dbFactory, NotificationHub hub, TimeProvider clock)
+{
+    public const int MaxIdsPerMark = 1_000;
+
+    public async Task<NotificationPage> PageAsync(string ownerId, bool unreadOnly, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var mine = db.Notifications.AsNoTracking().Where(n => n.OwnerId == ownerId);
+        var unread = mine.Where(n => n.ReadAt == null);
+        var shown = unreadOnly ? unread : mine;
+        var total = await shown.CountAsync(cancellationToken);
+        var unreadCount = unreadOnly ? total : await unread.CountAsync(cancellationToken);
+        var rows = await shown.OrderByDescending(n => n.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        return new NotificationPage([.. rows.Select(NotificationItem.Of)], total, unreadCount);
+    }
+
+    public async Task<int> UnreadCountAsync(string ownerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Notifications.CountAsync(n => n.OwnerId == ownerId && n.ReadAt == null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks the owner's unread notifications among <paramref name="ids"/> read, or all of them when it is null; how many
+    /// changed. Others' ids are passed over. The owner's other tabs learn it from the pollers, this instance's at once.
+    /// </summary>
+    public async Task<int> MarkReadAsync(string ownerId, IReadOnlyCollection<Guid>? ids, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var unread = db.Notifications.Where(n => n.OwnerId == ownerId && n.ReadAt == null);
+        if (ids is not null)
+        {
+            var list = ids.Distinct().ToList();
+            unread = unread.Where(n => list.Contains(n.Id));
+        }
+
+        var now = clock.GetUtcNow();
+        var marked = await unread.ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), cancellationToken);
+        if (marked > 0)
+        {
+            hub.Wake();
+        }
+
+        return marked;
+    }
+
+    /// <summary>Deletes notifications older than <paramref name="days"/> days, read or not; how many went.</summary>
+    public async Task<int> PurgeAsync(int days, CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow() - TimeSpan.FromDays(days);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Notifications.Where(n => n.At < before).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The notifications that access-log entries about to be written bring their links' owners: a download completed, a
+    /// file received. Added to <paramref name="db"/> (not saved), so they are written in the same batch as the entries.
+    /// </summary>
+    internal static async Task<int> AddForAsync(VaultDbContext db, IEnumerable<ShareAccess> entries, CancellationToken cancellationToken)
+    {
+        var notable = entries.Where(a => a.Kind is ShareAccessKind.DownloadCompleted or ShareAccessKind.UploadReceived).ToList();
+        if (notable.Count == 0)
+        {
+            return 0;
+        }
+
+        var linkIds = notable.Select(a => a.LinkId).Distinct().ToList();
+        var links = await db.ShareLinks.AsNoTracking().Where(l => linkIds.Contains(l.Id))
+            .Select(l => new { l.Id, l.CreatedById, l.Kind, l.FileId, l.FolderId })
+            .ToDictionaryAsync(l => l.Id, cancellationToken);
+        var fileIds = links.Values.Where(l => l.FileId is not null).Select(l => l.FileId!.Value).ToList();
+        var files = await db.Files.AsNoTracking().Where(f => fileIds.Contains(f.Id))
+            .Select(f => new { f.Id, f.Name, f.FolderId })
+            .ToDictionaryAsync(f => f.Id, cancellationToken);
+        var folderIds = links.Values.Where(l => l.FileId is null && l.FolderId is not null).Select(l => l.FolderId!.Value).ToList();
+        var folders = await db.Folders.AsNoTracking().Where(f => folderIds.Contains(f.Id))
+            .Select(f => new { f.Id, f.Name })
+            .ToDictionaryAsync(f => f.Id, f => f.Name, cancellationToken);
+
+        var added = 0;
+        foreach (var entry in notable)
+        {
+            if (!links.TryGetValue(entry.LinkId, out var link))
+            {
+                continue;
+            }
+
+            string? subject;
+            Guid? folderId;
+            if (link.FileId is { } fileId)
+            {
+                if (!files.TryGetValue(fileId, out var file))
+                {
+                    continue;
+                }
+
+                (subject, folderId) = (file.Name, file.FolderId);
+            }
+            else
+            {
+                subject = link.FolderId is { } id && folders.TryGetValue(id, out var name) ? name : null;
+                folderId = link.FolderId;
+            }
+
+            db.Notifications.Add(new Notification
+            {
+                Id = Guid.CreateVersion7(entry.At),
+                OwnerId = link.CreatedById,
+                LinkId = link.Id,
+                Kind = entry.Kind == ShareAccessKind.UploadReceived ? NotificationKind.FileReceived : NotificationKind.DownloadCompleted,
+                At = entry.At,
+                LinkKind = link.Kind,
+                Subject = subject,
+                FolderId = folderId,
+                Bytes = entry.Bytes,
+                Browser = entry.Browser,
+            });
+            added++;
+        }
+
+        return added;
+    }
+}

@@ -103,42 +103,9 @@ public sealed class DownloadTally(IDbContextFactory<VaultDbContext> dbFactory, W
 }
 
 /// <summary>Writes <see cref="DownloadTally"/> every second, and what is left when the app stops.</summary>
-public sealed class DownloadTallyWriter(DownloadTally tally, TimeProvider clock, ILogger<DownloadTallyWriter> logger) : BackgroundService
+public sealed class DownloadTallyWriter(DownloadTally tally, TimeProvider clock, ILogger<DownloadTallyWriter> logger) : EverySecondWriter(clock, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    protected override string What => "Download counts";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await tally.FlushAsync(stoppingToken);
-                }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogError(e, "Download counts: writing failed; it tries again in a second");
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        try
-        {
-            await tally.FlushAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or DbUpdateException)
-        {
-            logger.LogWarning(e, "Download counts: the last counts could not be written at shutdown");
-        }
-    }
+    protected override Task FlushAsync(CancellationToken cancellationToken) => tally.FlushAsync(cancellationToken);
 }

@@ -140,44 +140,11 @@ public sealed class ShareAccessLog(
 }
 
 /// <summary>Writes <see cref="ShareAccessLog"/>'s buffer every second, and what is left when the app stops.</summary>
-public sealed class ShareAccessLogWriter(ShareAccessLog log, TimeProvider clock, ILogger<ShareAccessLogWriter> logger) : BackgroundService
+public sealed class ShareAccessLogWriter(ShareAccessLog log, TimeProvider clock, ILogger<ShareAccessLogWriter> logger) : EverySecondWriter(clock, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    protected override string What => "Share access log";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await log.FlushAsync(stoppingToken);
-                }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogError(e, "Share access log: writing failed; it tries again in a second");
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        try
-        {
-            await log.FlushAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or DbUpdateException)
-        {
-            logger.LogWarning(e, "Share access log: the last entries could not be written at shutdown");
-        }
-    }
+    protected override Task FlushAsync(CancellationToken cancellationToken) => log.FlushAsync(cancellationToken);
 }
 
 /// <summary>Deletes access-log entries older than <c>Vault:Links:AccessLogDays</c>, periodically, on one instance at a time.</summary>

@@ -60,26 +60,14 @@ public sealed partial class ShareLinkService
             return new CreateLinkResult.FileNotFound();
         }
 
-        var now = clock.GetUtcNow();
-        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-        var link = new ShareLink
-        {
-            Id = Guid.CreateVersion7(now),
-            PublicId = NewPublicId(),
-            Kind = ShareLinkKind.Folder,
-            FolderId = folderId,
-            CreatedById = ownerId,
-            CreatedAt = now,
-            ExpiresAt = now + life,
-            MaxDownloads = maxDownloads,
-            PasswordHash = string.IsNullOrEmpty(password) ? null : passwords.Hash(password),
-            PasswordFailuresSince = DateTimeOffset.UnixEpoch,
-            PausedUntil = DateTimeOffset.UnixEpoch,
-        };
+        var link = NewLink(ownerId, life, password);
+        link.Kind = ShareLinkKind.Folder;
+        link.FolderId = folderId;
+        link.MaxDownloads = maxDownloads;
         db.ShareLinks.Add(link);
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("Share link {LinkId} created for folder {FolderId}", link.Id, folderId);
-        return new CreateLinkResult.Created(Describe(link, now));
+        return new CreateLinkResult.Created(Describe(link, link.CreatedAt));
     }
 
     /// <summary>The owner's links to a folder that were not revoked, newest first; null when the folder is not theirs (or not live).</summary>

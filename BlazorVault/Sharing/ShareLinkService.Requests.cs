@@ -61,27 +61,15 @@ public sealed partial class ShareLinkService
             return new CreateLinkResult.FileNotFound();
         }
 
-        var now = clock.GetUtcNow();
-        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-        var link = new ShareLink
-        {
-            Id = Guid.CreateVersion7(now),
-            PublicId = NewPublicId(),
-            Kind = ShareLinkKind.Upload,
-            FolderId = spec.FolderId,
-            CreatedById = ownerId,
-            CreatedAt = now,
-            ExpiresAt = now + life,
-            MaxFiles = spec.MaxFiles,
-            MaxBytes = spec.MaxBytes,
-            PasswordHash = string.IsNullOrEmpty(spec.Password) ? null : passwords.Hash(spec.Password),
-            PasswordFailuresSince = DateTimeOffset.UnixEpoch,
-            PausedUntil = DateTimeOffset.UnixEpoch,
-        };
+        var link = NewLink(ownerId, life, spec.Password);
+        link.Kind = ShareLinkKind.Upload;
+        link.FolderId = spec.FolderId;
+        link.MaxFiles = spec.MaxFiles;
+        link.MaxBytes = spec.MaxBytes;
         db.ShareLinks.Add(link);
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("File request {LinkId} created for folder {FolderId}", link.Id, spec.FolderId);
-        return new CreateLinkResult.Created(Describe(link, now));
+        return new CreateLinkResult.Created(Describe(link, link.CreatedAt));
     }
 
     public static string? FilesLimitProblem(int? maxFiles) =>

@@ -123,28 +123,15 @@ public sealed partial class ShareLinkService(
             return new CreateLinkResult.FileNotFound();
         }
 
-        var now = clock.GetUtcNow();
-        // Whole seconds: the token's exp has no finer grain, and the row must agree with it.
-        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-        var link = new ShareLink
-        {
-            Id = Guid.CreateVersion7(now),
-            PublicId = NewPublicId(),
-            FileId = fileId,
-            CreatedById = ownerId,
-            CreatedAt = now,
-            ExpiresAt = now + life,
-            MaxDownloads = maxDownloads,
-            PasswordHash = string.IsNullOrEmpty(password) ? null : passwords.Hash(password),
-            PasswordFailuresSince = DateTimeOffset.UnixEpoch,
-            PausedUntil = DateTimeOffset.UnixEpoch,
-        };
+        var link = NewLink(ownerId, life, password);
+        link.FileId = fileId;
+        link.MaxDownloads = maxDownloads;
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.ShareLinks.Add(link);
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("Share link {LinkId} created for file {FileId}", link.Id, fileId);
-        return new CreateLinkResult.Created(Describe(link, now));
+        return new CreateLinkResult.Created(Describe(link, link.CreatedAt));
     }
 
     /// <summary>What is wrong with a new link's settings, whatever it links to; null when nothing is.</summary>
@@ -410,6 +397,25 @@ public sealed partial class ShareLinkService(
 
     private static string HashOf(string secret) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    /// <summary>A new link of the owner's, of kind <see cref="ShareLinkKind.File"/> until the caller says otherwise: its ids, times and password.</summary>
+    private ShareLink NewLink(string ownerId, TimeSpan life, string? password)
+    {
+        var now = clock.GetUtcNow();
+        // Whole seconds: the token's exp has no finer grain, and the row must agree with it.
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+        return new ShareLink
+        {
+            Id = Guid.CreateVersion7(now),
+            PublicId = NewPublicId(),
+            CreatedById = ownerId,
+            CreatedAt = now,
+            ExpiresAt = now + life,
+            PasswordHash = string.IsNullOrEmpty(password) ? null : passwords.Hash(password),
+            PasswordFailuresSince = DateTimeOffset.UnixEpoch,
+            PausedUntil = DateTimeOffset.UnixEpoch,
+        };
+    }
 
     /// <summary>Whether a string can be a link's public id (what a database lookup is spent on).</summary>
     public static bool IsPublicId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value) =>

@@ -92,23 +92,30 @@ internal static class SharedFileEndpoints
             return TypedResults.NotFound();
         }
 
-        if (download.ResumeSecret is { } secret)
-        {
-            // Scoped to this link's download path, so it goes back only with this link's Range requests.
-            context.Response.Cookies.Append(ResumeCookie, secret, new CookieOptions
-            {
-                Path = $"{request.PathBase}{request.Path}",
-                HttpOnly = true,
-                Secure = request.IsHttps,
-                SameSite = SameSiteMode.Lax,
-                MaxAge = options.Value.ResumeWindow,
-                IsEssential = true,
-            });
-        }
-
+        GiveResumeCookie(context, download, options.Value);
         return new LoggedDownload(FileDownload.Create(download.Content, download.Plan), download, client, accessLog);
     }
 
     /// <summary>The cookie that lets the client of a counted download resume it (<see cref="ShareResumeGrant"/>).</summary>
     public const string ResumeCookie = ShareClient.ResumeCookie;
+
+    /// <summary>Hands the client of a counted download its resume secret, scoped to this download's path, so that it goes back only with this link's Range requests for it.</summary>
+    internal static void GiveResumeCookie(HttpContext context, RedeemedDownload download, ShareOptions options)
+    {
+        if (download.ResumeSecret is not { } secret)
+        {
+            return;
+        }
+
+        var request = context.Request;
+        context.Response.Cookies.Append(ResumeCookie, secret, new CookieOptions
+        {
+            Path = $"{request.PathBase}{request.Path}",
+            HttpOnly = true,
+            Secure = request.IsHttps,
+            SameSite = SameSiteMode.Lax,
+            MaxAge = options.ResumeWindow,
+            IsEssential = true,
+        });
+    }
 }

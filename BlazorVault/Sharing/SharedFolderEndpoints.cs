@@ -125,18 +125,7 @@ internal static class SharedFolderEndpoints
             return TypedResults.NotFound();
         }
 
-        if (download.ResumeSecret is { } secret)
-        {
-            context.Response.Cookies.Append(ShareClient.ResumeCookie, secret, new CookieOptions
-            {
-                Path = $"{request.PathBase}{request.Path}",
-                HttpOnly = true,
-                Secure = request.IsHttps,
-                SameSite = SameSiteMode.Lax,
-                MaxAge = options.Value.ResumeWindow,
-                IsEssential = true,
-            });
-        }
+        SharedFileEndpoints.GiveResumeCookie(context, download, options.Value);
 
         return new LoggedDownload(FileDownload.Create(download.Content, download.Plan), download, client, accessLog);
     }

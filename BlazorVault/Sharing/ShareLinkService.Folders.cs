@@ -159,10 +159,7 @@ public sealed partial class ShareLinkService
         var row = await FolderLinkRowAsync(db, publicId, cancellationToken);
         var file = row is null ? null : await FileInsideAsync(db, row.Value.Link.CreatedById, row.Value.Root.Id, fileId, cancellationToken);
         var now = clock.GetUtcNow();
-        // Used up: only a continuation by a client holding a grant for these bytes, as for a file link.
-        if (row is not { Link: var link } || file is null || !await ProvesPasswordAsync(link, client.PasswordProof) || Refusal(link, now) is { } refusal
-            && (refusal != UsedUp || request.PlanFor(file) is { SendsBytes: true, IsProbe: false, Answer: DownloadAnswer.Full }
-                || !await HoldsGrantAsync(db, link.Id, file.Sha256, client, now, cancellationToken)))
+        if (row is not { Link: var link } || file is null || !await MayGrantAsync(db, link, file, request, client, now, cancellationToken))
         {
             logger.LogInformation("Folder link download grant refused for link {LinkId}", row?.Link.Id);
             return null;

@@ -250,11 +250,7 @@ public sealed partial class ShareLinkService(
             where l.PublicId == publicId && file.TrashId == null && db.Users.Any(u => u.Id == file.OwnerId && u.DisabledAt == null)
             select new { link = l, file }).SingleOrDefaultAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        // Used up: only what RedeemAsync would answer without counting, for a client holding a resume grant
-        // (not whole bytes, which would count and be refused), so anyone else gets the same 404 as before.
-        if (row is null || !await ProvesPasswordAsync(row.link, client.PasswordProof) || Refusal(row.link, now) is { } refusal
-            && (refusal != UsedUp || request.PlanFor(FileItem.From(row.file)) is { SendsBytes: true, IsProbe: false, Answer: DownloadAnswer.Full }
-                || !await HoldsGrantAsync(db, row.link.Id, row.file.Sha256, client, now, cancellationToken)))
+        if (row is null || !await MayGrantAsync(db, row.link, FileItem.From(row.file), request, client, now, cancellationToken))
         {
             logger.LogInformation("Share download grant refused for link {LinkId}", row?.link.Id);
             return null;
@@ -262,6 +258,19 @@ public sealed partial class ShareLinkService(
 
         return tokens.CreateDownloadGrant(row.link, now + Settings.DownloadGrantLifetime);
     }
+
+    /// <summary>
+    /// Whether a download grant for <paramref name="file"/> may go to this client: the link's password is proven and the
+    /// link works. Used up, only for what RedeemAsync would answer without counting, to a client holding a resume grant
+    /// (not whole bytes, which would count and be refused), so anyone else gets the same 404 as before. For file links
+    /// and for the files of folder links.
+    /// </summary>
+    private async Task<bool> MayGrantAsync(
+        VaultDbContext db, ShareLink link, FileItem file, DownloadRequest request, ShareClient client, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await ProvesPasswordAsync(link, client.PasswordProof)
+        && (Refusal(link, now) is not { } refusal
+            || (refusal == UsedUp && request.PlanFor(file) is not { SendsBytes: true, IsProbe: false, Answer: DownloadAnswer.Full }
+                && await HoldsGrantAsync(db, link.Id, file.Sha256, client, now, cancellationToken)));
 
     /// <summary>
     /// Opens the file behind a link for download and decides whether it counts, by what will be sent

@@ -38,7 +38,7 @@ public sealed record UserStanding(string? SecurityStamp, DateTimeOffset? Disable
 /// Reads a user's <see cref="UserStanding"/>: one compiled, untracked primary-key lookup of three columns,
 /// for checks made on every request (API access tokens), without building a UserManager for it.
 /// </summary>
-public sealed class UserStandings(IDbContextFactory<BlazorVault.Data.VaultDbContext> dbFactory)
+public sealed class UserStandings(BlazorVault.Data.ReadLanes reads)
 {
     // Per instance, not static: a compiled query runs only against the model it was compiled for.
     private readonly Func<BlazorVault.Data.VaultDbContext, string, CancellationToken, Task<UserStanding?>> _standing =
@@ -47,9 +47,6 @@ public sealed class UserStandings(IDbContextFactory<BlazorVault.Data.VaultDbCont
             .Select(u => new UserStanding(u.SecurityStamp, u.DisabledAt, u.LockoutEnd))
             .SingleOrDefault());
 
-    public async Task<UserStanding?> FindAsync(string id, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await _standing(db, id, cancellationToken);
-    }
+    public Task<UserStanding?> FindAsync(string id, CancellationToken cancellationToken) =>
+        reads.ReadAsync((Id: id, Query: _standing), static (db, a, ct) => a.Query(db, a.Id, ct), cancellationToken);
 }

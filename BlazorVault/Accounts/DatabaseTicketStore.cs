@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using BlazorVault.Data;
@@ -18,6 +19,7 @@ namespace BlazorVault.Accounts;
 /// </summary>
 public sealed class DatabaseTicketStore(
     IDbContextFactory<VaultDbContext> databases,
+    ReadLanes reads,
     IDataProtectionProvider protection,
     IOptions<IdentityOptions> identity,
     TimeProvider clock) : ITicketStore
@@ -28,7 +30,20 @@ public sealed class DatabaseTicketStore(
     /// <summary>How stale a session's last-seen time may get before a request moves it.</summary>
     public static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(5);
 
+    /// <summary>Tickets decoded lately, by session: a cache of decoding only (see <see cref="RetrieveAsync(string)"/>).</summary>
+    private const int MaxDecoded = 10_000;
+
     private readonly IDataProtector _protector = protection.CreateProtector("BlazorVault.Sessions");
+
+    private readonly ConcurrentDictionary<string, (byte[] Protected, AuthenticationTicket Ticket)> _decoded = new(StringComparer.Ordinal);
+
+    // Every cookie request asks this: compiled once, and run on a warm connection (ReadLanes). Per instance,
+    // not static: a compiled query runs only against the model it was compiled for.
+    private readonly Func<VaultDbContext, string, DateTimeOffset, CancellationToken, Task<SessionRow?>> _session =
+        EF.CompileAsyncQuery((VaultDbContext db, string key, DateTimeOffset now, CancellationToken cancellationToken) => db.Sessions
+            .Where(s => s.Id == key && s.ExpiresAt > now)
+            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new SessionRow(s.Ticket, s.SecurityStamp, s.LastSeenAt, u.SecurityStamp ?? "", u.LockoutEnd, u.DisabledAt))
+            .FirstOrDefault());
 
     public Task<string> StoreAsync(AuthenticationTicket ticket) => StoreAsync(ticket, browser: null, network: null);
 
@@ -75,30 +90,50 @@ public sealed class DatabaseTicketStore(
             .SetProperty(x => x.ExpiresAt, expiresAt));
     }
 
+    /// <summary>
+    /// The session's ticket, when its row stands: read on every request, never from memory. Only the work of
+    /// decoding it (Data Protection's decryption and the deserializer) is kept, per session and for the exact
+    /// bytes read: the row decides, and a renewed ticket is different bytes, decoded afresh.
+    /// </summary>
     public async Task<AuthenticationTicket?> RetrieveAsync(string key)
     {
         var now = clock.GetUtcNow();
-        await using var db = await databases.CreateDbContextAsync();
-        var found = await db.Sessions
-            .Where(s => s.Id == key && s.ExpiresAt > now)
-            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { s.Ticket, s.SecurityStamp, s.LastSeenAt, UserStamp = u.SecurityStamp ?? "", u.LockoutEnd, u.DisabledAt })
-            .FirstOrDefaultAsync();
+        var found = await reads.ReadAsync((Key: key, Now: now, Query: _session), static (db, a, ct) => a.Query(db, a.Key, a.Now, ct), CancellationToken.None);
         if (found is null)
         {
+            _decoded.TryRemove(key, out _);
             return null;
         }
 
         if (!Stands(found.SecurityStamp, found.UserStamp, found.LockoutEnd, found.DisabledAt, now))
         {
+            _decoded.TryRemove(key, out _);
+            await using var db = await databases.CreateDbContextAsync();
             await db.Sessions.Where(s => s.Id == key).ExecuteDeleteAsync();
             return null;
         }
 
-        await SeenAsync(db, key, found.LastSeenAt, now, CancellationToken.None);
+        if (found.LastSeenAt <= now - LastSeenResolution)
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            await SeenAsync(db, key, found.LastSeenAt, now, CancellationToken.None);
+        }
+
+        // A copy: the cookie handler and the app may change the principal they are given.
+        return Decode(key, found.Ticket)?.Clone();
+    }
+
+    private AuthenticationTicket? Decode(string key, byte[] protectedTicket)
+    {
+        if (_decoded.TryGetValue(key, out var known) && known.Protected.AsSpan().SequenceEqual(protectedTicket))
+        {
+            return known.Ticket;
+        }
+
         AuthenticationTicket? ticket;
         try
         {
-            ticket = TicketSerializer.Default.Deserialize(_protector.Unprotect(found.Ticket));
+            ticket = TicketSerializer.Default.Deserialize(_protector.Unprotect(protectedTicket));
         }
         catch (CryptographicException)
         {
@@ -106,16 +141,29 @@ public sealed class DatabaseTicketStore(
             return null;
         }
 
-        if (ticket?.Principal.Identity is ClaimsIdentity claims && !claims.HasClaim(c => c.Type == SessionIdClaim))
+        if (ticket is null)
+        {
+            return null;
+        }
+
+        if (ticket.Principal.Identity is ClaimsIdentity claims && !claims.HasClaim(c => c.Type == SessionIdClaim))
         {
             claims.AddClaim(new Claim(SessionIdClaim, key));
         }
 
+        if (_decoded.Count >= MaxDecoded)
+        {
+            // Bounded without bookkeeping: a full cache starts over (each entry is only a decoding saved).
+            _decoded.Clear();
+        }
+
+        _decoded[key] = (protectedTicket, ticket);
         return ticket;
     }
 
     public async Task RemoveAsync(string key)
     {
+        _decoded.TryRemove(key, out _);
         await using var db = await databases.CreateDbContextAsync();
         await db.Sessions.Where(s => s.Id == key).ExecuteDeleteAsync();
     }
@@ -172,3 +220,7 @@ public sealed class DatabaseTicketStore(
     private static DateTimeOffset ExpiryOf(AuthenticationTicket ticket, DateTimeOffset now) =>
         ticket.Properties.ExpiresUtc ?? now + TimeSpan.FromDays(14);
 }
+
+/// <summary>What a request reads of its session and its user.</summary>
+internal sealed record SessionRow(
+    byte[] Ticket, string SecurityStamp, DateTimeOffset LastSeenAt, string UserStamp, DateTimeOffset? LockoutEnd, DateTimeOffset? DisabledAt);

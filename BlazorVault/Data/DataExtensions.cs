@@ -45,6 +45,7 @@ public static class DataExtensions
         ArgumentNullException.ThrowIfNull(database);
         services.AddSingleton(database);
         services.AddSingleton<WriteGate>();
+        services.AddSingleton<ReadLanes>();
         // The model's Identity tables depend on it (version 3 adds the passkeys table): set where the database
         // is, so that every host of the context (the app, the tests' own) builds the model the migrations made.
         services.Configure<IdentityOptions>(identity => identity.Stores.SchemaVersion = IdentitySchemaVersions.Version3);

@@ -13,6 +13,7 @@ namespace BlazorVault.Files;
 /// </summary>
 public sealed class FileService(
     IDbContextFactory<VaultDbContext> dbFactory,
+    ReadLanes reads,
     IBlobStore blobs,
     BlobLedger ledger,
     Thumbnails.ThumbnailQueue thumbnails,
@@ -398,11 +399,8 @@ public sealed class FileService(
     };
 
     /// <summary>The owner's live file; null when it is missing, in the trash or another user's.</summary>
-    public async Task<FileItem?> GetAsync(string ownerId, Guid id, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await _ownedLiveFile(db, ownerId, id, cancellationToken);
-    }
+    public Task<FileItem?> GetAsync(string ownerId, Guid id, CancellationToken cancellationToken = default) =>
+        reads.ReadAsync((Owner: ownerId, Id: id, Query: _ownedLiveFile), static (db, a, ct) => a.Query(db, a.Owner, a.Id, ct), cancellationToken);
 
     // Every owner's download asks this: compiled once, so a request skips EF Core's query pipeline (bench/README.md).
     // Per instance, not static: a compiled query runs only against the model it was compiled for, and each

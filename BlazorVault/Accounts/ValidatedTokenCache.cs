@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -14,62 +13,28 @@ namespace BlazorVault.Accounts;
 /// </summary>
 public sealed class ValidatedTokenCache(TimeProvider clock) : JsonWebTokenHandler
 {
-    public const int MaxEntries = 10_000;
+    public const int MaxEntries = ExpiringMap<TokenValidationResult>.MaxEntries;
 
-    private readonly ConcurrentDictionary<string, Entry> _valid = new(StringComparer.Ordinal);
-
-    private sealed record Entry(TokenValidationResult Result, DateTimeOffset Until);
+    private readonly ExpiringMap<TokenValidationResult> _valid = new();
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         ArgumentNullException.ThrowIfNull(validationParameters);
         var now = clock.GetUtcNow();
-        if (token is not null && _valid.TryGetValue(token, out var known))
+        if (token is not null && _valid.TryGet(token, now, out var known))
         {
-            if (now < known.Until)
-            {
-                return CopyOf(known.Result);
-            }
-
-            _valid.TryRemove(token, out _);
+            return CopyOf(known);
         }
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && token is not null && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is not null)
         {
-            if (_valid.Count >= MaxEntries)
-            {
-                Prune(now);
-            }
-
             // Remembered until it expires, as the validator judged it (without the clock skew's grace).
-            var until = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
-            if (until > now && _valid.Count < MaxEntries)
-            {
-                _valid[token] = new Entry(result, until);
-            }
-
+            _valid.Set(token, result, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), now);
             return CopyOf(result);
         }
 
         return result;
-    }
-
-    private void Prune(DateTimeOffset now)
-    {
-        foreach (var (token, entry) in _valid)
-        {
-            if (entry.Until <= now)
-            {
-                _valid.TryRemove(token, out _);
-            }
-        }
-
-        if (_valid.Count >= MaxEntries)
-        {
-            // Still full of live tokens: start again rather than grow; they are validated anew.
-            _valid.Clear();
-        }
     }
 
     private static TokenValidationResult CopyOf(TokenValidationResult result) => new()

@@ -45,6 +45,12 @@ public sealed class ReadLanes(IDbContextFactory<VaultDbContext> contexts) : IAsy
         return result;
     }
 
+    /// <summary>
+    /// A warm context for a few untracked reads in a row (a link, then its grant), given back when the lease is
+    /// disposed: kept only if it is as it was lent (connection open, no transaction); nothing it tracked stays.
+    /// </summary>
+    public async ValueTask<Lease> LeaseAsync(CancellationToken cancellationToken) => new(this, await RentAsync(cancellationToken));
+
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
@@ -78,6 +84,13 @@ public sealed class ReadLanes(IDbContextFactory<VaultDbContext> contexts) : IAsy
 
     private async ValueTask ReturnAsync(VaultDbContext db)
     {
+        if (db.Database.CurrentTransaction is not null || db.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
+        {
+            await db.DisposeAsync();
+            return;
+        }
+
+        db.ChangeTracker.Clear();
         if (!_disposed && Interlocked.Increment(ref _idleCount) <= MaxIdle)
         {
             _idle.Push(db);
@@ -95,5 +108,13 @@ public sealed class ReadLanes(IDbContextFactory<VaultDbContext> contexts) : IAsy
         }
 
         await db.DisposeAsync();
+    }
+
+    /// <summary>See <see cref="LeaseAsync"/>.</summary>
+    public readonly struct Lease(ReadLanes lanes, VaultDbContext db) : IAsyncDisposable
+    {
+        public VaultDbContext Db { get; } = db;
+
+        public ValueTask DisposeAsync() => lanes.ReturnAsync(Db);
     }
 }

@@ -96,12 +96,13 @@ public sealed class NotificationStore(IDbContextFactory<VaultDbContext> dbFactor
     /// The notifications that access-log entries about to be written bring their links' owners: a download completed, a
     /// file received. Added to <paramref name="db"/> (not saved), so they are written in the same batch as the entries.
     /// </summary>
-    internal static async Task<int> AddForAsync(VaultDbContext db, IEnumerable<ShareAccess> entries, CancellationToken cancellationToken)
+    internal static async Task<List<Notification>> ForAsync(VaultDbContext db, IEnumerable<ShareAccess> entries, CancellationToken cancellationToken)
     {
+        var made = new List<Notification>();
         var notable = entries.Where(a => a.Kind is ShareAccessKind.DownloadCompleted or ShareAccessKind.UploadReceived).ToList();
         if (notable.Count == 0)
         {
-            return 0;
+            return made;
         }
 
         var linkIds = notable.Select(a => a.LinkId).Distinct().ToList();
@@ -117,7 +118,6 @@ public sealed class NotificationStore(IDbContextFactory<VaultDbContext> dbFactor
             .Select(f => new { f.Id, f.Name })
             .ToDictionaryAsync(f => f.Id, f => f.Name, cancellationToken);
 
-        var added = 0;
         foreach (var entry in notable)
         {
             if (!links.TryGetValue(entry.LinkId, out var link))
@@ -142,7 +142,7 @@ public sealed class NotificationStore(IDbContextFactory<VaultDbContext> dbFactor
                 folderId = link.FolderId;
             }
 
-            db.Notifications.Add(new Notification
+            made.Add(new Notification
             {
                 Id = Guid.CreateVersion7(entry.At),
                 OwnerId = link.CreatedById,
@@ -155,9 +155,8 @@ public sealed class NotificationStore(IDbContextFactory<VaultDbContext> dbFactor
                 Bytes = entry.Bytes,
                 Browser = entry.Browser,
             });
-            added++;
         }
 
-        return added;
+        return made;
     }
 }

@@ -56,6 +56,12 @@ public sealed class LinkTokenService(
 
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false, MapInboundClaims = false };
 
+    // Tokens whose signature and lifetime checked out, with what they say: none of that can change for a given
+    // token string. Kept at most until the token expires, and no longer than the key ring's own cache may lag
+    // behind a retired key (SigningKeyRing.RefreshInterval). What can change (the link, its password) is read
+    // from the database on every use, after this.
+    private readonly BlazorVault.Accounts.ExpiringMap<LinkClaims> _valid = new();
+
     /// <summary>
     /// A download grant for a link that passed its checks: signed by the newest key, valid until
     /// <paramref name="expires"/> (never later than the link itself).
@@ -101,6 +107,12 @@ public sealed class LinkTokenService(
             return null;
         }
 
+        var now = clock.GetUtcNow();
+        if (_valid.TryGet(token, now, out var known))
+        {
+            return known;
+        }
+
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = options.Value.Tokens.Issuer,
@@ -138,9 +150,12 @@ public sealed class LinkTokenService(
                 PasswordUse => LinkTokenUse.PasswordProof,
                 _ => null,
             };
-            if (kind is { } known && version >= 0)
+            if (kind is { } tokenUse && version >= 0 && result.SecurityToken is JsonWebToken jwt)
             {
-                return new LinkClaims(linkId, fileId, known, version);
+                var claims = new LinkClaims(linkId, fileId, tokenUse, version);
+                var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
+                _valid.Set(token, claims, expires < now + SigningKeyRing.RefreshInterval ? expires : now + SigningKeyRing.RefreshInterval, now);
+                return claims;
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using System.Threading.Channels;
 using BlazorVault.Data;
@@ -94,16 +95,22 @@ public sealed class ShareAccessLog(
             var ids = batch.Select(a => a.LinkId).Distinct().ToList();
             var live = (await db.ShareLinks.Where(l => ids.Contains(l.Id)).Select(l => l.Id).ToListAsync(cancellationToken)).ToHashSet();
             var written = batch.Where(a => live.Contains(a.LinkId)).ToList();
-            db.ShareAccesses.AddRange(written);
-            // The owner's notifications go in the same write as the entries they come from: both or neither.
-            var notified = await Notifications.NotificationStore.AddForAsync(db, written, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            if (notified > 0)
+            var notified = await Notifications.NotificationStore.ForAsync(db, written, cancellationToken);
+            // The owner's notifications go in the same transaction as the entries they come from: both or neither.
+            // Plain multi-row inserts: nothing reads these objects back, and SaveChanges' tracking cost more than the log's own write.
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                await BulkInsert.AddAsync(db, written, cancellationToken);
+                await BulkInsert.AddAsync(db, notified, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            if (notified.Count > 0)
             {
                 notifications.Wake();
             }
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+        catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException)
         {
             // The log must never take the app down; a batch that cannot be written is lost, and said so.
             logger.LogError(e, "Share access log: a batch of {Count} entries could not be written", batch.Count);

@@ -76,6 +76,7 @@ public abstract record CreateLinkResult
 /// </summary>
 public sealed partial class ShareLinkService(
     IDbContextFactory<VaultDbContext> dbFactory,
+    ReadLanes reads,
     LinkTokenService tokens,
     FileService files,
     LinkPasswords passwords,
@@ -300,7 +301,9 @@ public sealed partial class ShareLinkService(
             return null;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Warm: the link and, for a part of a limited link's download, its grant, are read on every share download.
+        await using var lease = await reads.LeaseAsync(cancellationToken);
+        var db = lease.Db;
         var row = await _linkedFile(db, claims.LinkId, claims.FileId, cancellationToken);
         var now = clock.GetUtcNow();
         if (row is null || (publicId is not null && row.Link.PublicId != publicId) || row.Link.RevokedAt is not null || row.Link.ExpiresAt <= now)

@@ -41,39 +41,65 @@ public static class BulkInsert
 
         var sql = db.GetService<ISqlGenerationHelper>();
         var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!)))}) VALUES ";
-        var perStatement = Math.Max(1, MaxParameters / columns.Count);
+        // SQLite, in process, runs a prepared one-row statement again for each row faster than it parses a long
+        // one; PostgreSQL, over the network, wants few round trips.
+        var perStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParameters / columns.Count);
         var mappings = columns.Select(c => c.GetRelationalTypeMapping()).ToList();
 
         await db.Database.OpenConnectionAsync(cancellationToken);
+        DbCommand? command = null;
         try
         {
             var connection = db.Database.GetDbConnection();
             foreach (var chunk in rows.Chunk(perStatement))
             {
-                await using var command = connection.CreateCommand();
-                command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-                var text = new StringBuilder(head);
-                for (var r = 0; r < chunk.Length; r++)
+                if (command is null || command.Parameters.Count != chunk.Length * columns.Count)
                 {
-                    text.Append(r == 0 ? "(" : ", (");
-                    for (var c = 0; c < columns.Count; c++)
+                    // A statement of this many rows, prepared once and then only given new values.
+                    if (command is not null)
                     {
-                        var name = sql.GenerateParameterName($"p{(r * columns.Count) + c}");
-                        text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder($"p{(r * columns.Count) + c}"));
-                        var value = columns[c].PropertyInfo?.GetValue(chunk[r]) ?? columns[c].FieldInfo?.GetValue(chunk[r]);
-                        // The mapping converts the value as SaveChanges would (enums, Unix times, GUIDs as text on SQLite).
-                        command.Parameters.Add(mappings[c].CreateParameter(command, name, value, columns[c].IsNullable));
+                        await command.DisposeAsync();
                     }
 
-                    text.Append(')');
+                    command = connection.CreateCommand();
+                    command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+                    var text = new StringBuilder(head);
+                    for (var r = 0; r < chunk.Length; r++)
+                    {
+                        text.Append(r == 0 ? "(" : ", (");
+                        for (var c = 0; c < columns.Count; c++)
+                        {
+                            text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder($"p{(r * columns.Count) + c}"));
+                            // The mapping makes the parameter as SaveChanges would (its type, its converter: enums, Unix times, GUIDs as text on SQLite).
+                            command.Parameters.Add(mappings[c].CreateParameter(command, sql.GenerateParameterName($"p{(r * columns.Count) + c}"), null, columns[c].IsNullable));
+                        }
+
+                        text.Append(')');
+                    }
+
+                    command.CommandText = text.ToString();
                 }
 
-                command.CommandText = text.ToString();
+                for (var r = 0; r < chunk.Length; r++)
+                {
+                    for (var c = 0; c < columns.Count; c++)
+                    {
+                        var value = columns[c].PropertyInfo?.GetValue(chunk[r]) ?? columns[c].FieldInfo?.GetValue(chunk[r]);
+                        var converted = value is null ? null : mappings[c].Converter is { } converter ? converter.ConvertToProvider(value) : value;
+                        command.Parameters[(r * columns.Count) + c].Value = converted ?? DBNull.Value;
+                    }
+                }
+
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
         }
         finally
         {
+            if (command is not null)
+            {
+                await command.DisposeAsync();
+            }
+
             await db.Database.CloseConnectionAsync();
         }
     }

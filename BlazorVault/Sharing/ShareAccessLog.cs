@@ -19,7 +19,7 @@ public sealed record ShareAccessPage(IReadOnlyList<ShareAccessEntry> Items, int 
 /// the buffer (<see cref="Capacity"/> entries awaiting a write) drops entries rather than slow a download.
 /// </summary>
 public sealed class ShareAccessLog(
-    IDbContextFactory<VaultDbContext> dbFactory, Notifications.NotificationHub notifications, TimeProvider clock, ILogger<ShareAccessLog> logger)
+    IDbContextFactory<VaultDbContext> dbFactory, WriteGate writeGate, Notifications.NotificationHub notifications, TimeProvider clock, ILogger<ShareAccessLog> logger)
 {
     public const int Capacity = 50_000;
 
@@ -98,6 +98,8 @@ public sealed class ShareAccessLog(
             var notified = await Notifications.NotificationStore.ForAsync(db, written, cancellationToken);
             // The owner's notifications go in the same transaction as the entries they come from: both or neither.
             // Plain multi-row inserts: nothing reads these objects back, and SaveChanges' tracking cost more than the log's own write.
+            // In turn with the other batched writers here: on SQLite, colliding writers sleep in busy retries.
+            using (await writeGate.EnterAsync(cancellationToken))
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
                 await BulkInsert.AddAsync(db, written, cancellationToken);

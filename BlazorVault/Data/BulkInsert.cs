@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -30,8 +29,7 @@ public static class BulkInsert
             return;
         }
 
-        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var entity = ModelSql.Entity<T>(db);
         var columns = entity.GetProperties().ToList();
         if (columns.FirstOrDefault(p => p.IsShadowProperty() || p.ValueGenerated != ValueGenerated.Never && !p.IsKey()) is { } unsupported)
         {
@@ -39,12 +37,10 @@ public static class BulkInsert
             throw new InvalidOperationException($"{typeof(T).Name}.{unsupported.Name} is not a plain column; use SaveChanges.");
         }
 
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!)))}) VALUES ";
+        var head = $"INSERT INTO {ModelSql.Table<T>(db)} ({string.Join(", ", columns.Select(c => ModelSql.Column(db, c)))}) VALUES ";
         // SQLite, in process, runs a prepared one-row statement again for each row faster than it parses a long
         // one; PostgreSQL, over the network, wants few round trips.
         var perStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParameters / columns.Count);
-        var mappings = columns.Select(c => c.GetRelationalTypeMapping()).ToList();
 
         await db.Database.OpenConnectionAsync(cancellationToken);
         DbCommand? command = null;
@@ -69,9 +65,9 @@ public static class BulkInsert
                         text.Append(r == 0 ? "(" : ", (");
                         for (var c = 0; c < columns.Count; c++)
                         {
-                            text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder($"p{(r * columns.Count) + c}"));
-                            // The mapping makes the parameter as SaveChanges would (its type, its converter: enums, Unix times, GUIDs as text on SQLite).
-                            command.Parameters.Add(mappings[c].CreateParameter(command, sql.GenerateParameterName($"p{(r * columns.Count) + c}"), null, columns[c].IsNullable));
+                            var name = $"p{(r * columns.Count) + c}";
+                            text.Append(c == 0 ? "" : ", ").Append(ModelSql.Placeholder(db, name));
+                            command.Parameters.Add(ModelSql.Parameter(db, command, columns[c], name));
                         }
 
                         text.Append(')');
@@ -85,8 +81,7 @@ public static class BulkInsert
                     for (var c = 0; c < columns.Count; c++)
                     {
                         var value = columns[c].PropertyInfo?.GetValue(chunk[r]) ?? columns[c].FieldInfo?.GetValue(chunk[r]);
-                        var converted = value is null ? null : mappings[c].Converter is { } converter ? converter.ConvertToProvider(value) : value;
-                        command.Parameters[(r * columns.Count) + c].Value = converted ?? DBNull.Value;
+                        command.Parameters[(r * columns.Count) + c].Value = ModelSql.ToProvider(columns[c], value);
                     }
                 }
 

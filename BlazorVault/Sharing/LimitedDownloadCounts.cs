@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using BlazorVault.Data;
+using BlazorVault.Files;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BlazorVault.Sharing;
 
@@ -91,24 +93,53 @@ public sealed class LimitedDownloadCounts(IDbContextFactory<VaultDbContext> dbFa
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         // Not cancellable: once counted, the grant must be there for the client that was counted.
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        // One conditional statement per download, so two requests can never both take the last one; prepared once
+        // per group (with and without the file's check) and run again with each download's values.
+        await using var plain = CountCommand(db, withFile: false);
+        await using var withFile = CountCommand(db, withFile: true);
         for (var i = 0; i < group.Count; i++)
         {
             var (linkId, fileId, grant) = (group[i].LinkId, group[i].FileId, group[i].Grant);
-            // One statement per download, so two requests can never both take the last one.
-            counted[i] = await db.ShareLinks
-                .Where(l => l.Id == linkId && l.RevokedAt == null && (l.MaxDownloads == null || l.Downloads < l.MaxDownloads)
-                    && (fileId == null || db.Files.Any(f => f.Id == fileId && f.TrashId == null)))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(l => l.Downloads, l => l.Downloads + 1)
-                    .SetProperty(l => l.LastDownloadAt, grant.CountedAt), CancellationToken.None) > 0;
-            if (counted[i])
+            var command = fileId is null ? plain : withFile;
+            command.Parameters[0].Value = ModelSql.ToProvider<ShareLink>(db, nameof(ShareLink.Id), linkId);
+            command.Parameters[1].Value = ModelSql.ToProvider<ShareLink>(db, nameof(ShareLink.LastDownloadAt), grant.CountedAt);
+            if (fileId is not null)
             {
-                db.ShareResumeGrants.Add(grant);
+                command.Parameters[2].Value = ModelSql.ToProvider<StoredFile>(db, nameof(StoredFile.Id), fileId);
             }
+
+            counted[i] = await command.ExecuteNonQueryAsync(CancellationToken.None) > 0;
         }
 
-        await db.SaveChangesAsync(CancellationToken.None);
+        await BulkInsert.AddAsync(db, group.Where((_, i) => counted[i]).Select(r => r.Grant).ToList(), CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         return counted;
+    }
+
+    /// <summary>
+    /// <c>UPDATE ShareLinks SET Downloads = Downloads + 1, LastDownloadAt = @at WHERE Id = @link AND RevokedAt IS NULL
+    /// AND (MaxDownloads IS NULL OR Downloads &lt; MaxDownloads)</c>, and for a folder link's file, while that file is live.
+    /// </summary>
+    private static System.Data.Common.DbCommand CountCommand(VaultDbContext db, bool withFile)
+    {
+        var links = ModelSql.Table<ShareLink>(db);
+        string Link(string property) => ModelSql.Column<ShareLink>(db, property);
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.Parameters.Add(ModelSql.Parameter<ShareLink>(db, command, nameof(ShareLink.Id), "link"));
+        command.Parameters.Add(ModelSql.Parameter<ShareLink>(db, command, nameof(ShareLink.LastDownloadAt), "at"));
+        var downloads = Link(nameof(ShareLink.Downloads));
+        var text = $"UPDATE {links} SET {downloads} = {downloads} + 1, {Link(nameof(ShareLink.LastDownloadAt))} = {ModelSql.Placeholder(db, "at")}"
+            + $" WHERE {Link(nameof(ShareLink.Id))} = {ModelSql.Placeholder(db, "link")} AND {Link(nameof(ShareLink.RevokedAt))} IS NULL"
+            + $" AND ({Link(nameof(ShareLink.MaxDownloads))} IS NULL OR {downloads} < {Link(nameof(ShareLink.MaxDownloads))})";
+        if (withFile)
+        {
+            command.Parameters.Add(ModelSql.Parameter<StoredFile>(db, command, nameof(StoredFile.Id), "file"));
+            text += $" AND EXISTS (SELECT 1 FROM {ModelSql.Table<StoredFile>(db)} WHERE {ModelSql.Column<StoredFile>(db, nameof(StoredFile.Id))} = {ModelSql.Placeholder(db, "file")}"
+                + $" AND {ModelSql.Column<StoredFile>(db, nameof(StoredFile.TrashId))} IS NULL)";
+        }
+
+        command.CommandText = text;
+        return command;
     }
 }

@@ -93,7 +93,13 @@ public static class AccountsExtensions
         services.AddSingleton<PersonalAccessTokens>();
         services.AddScoped<AccountChanges>();
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
-            .Configure<DatabaseTicketStore>((options, store) => options.SessionStore = store);
+            .Configure<DatabaseTicketStore>((options, store) => options.SessionStore = store)
+            // After the cookie handler's own set-up, which makes the data format this wraps.
+            .PostConfigure<TimeProvider>((options, clock) =>
+            {
+                options.TicketDataFormat = new DecodedCookies(options.TicketDataFormat, clock);
+                options.Events.OnValidatePrincipal = DecodedCookies.WhenStampCheckDue(options.Events.OnValidatePrincipal);
+            });
 
         services.AddIdentityCore<VaultUser>()
             .AddEntityFrameworkStores<VaultDbContext>()

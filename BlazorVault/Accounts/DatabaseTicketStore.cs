@@ -31,7 +31,7 @@ public sealed class DatabaseTicketStore(
     public static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(5);
 
     /// <summary>Tickets decoded lately, by session: a cache of decoding only (see <see cref="RetrieveAsync(string)"/>).</summary>
-    private const int MaxDecoded = 10_000;
+    private const int MaxDecoded = 4_096;
 
     private readonly IDataProtector _protector = protection.CreateProtector("BlazorVault.Sessions");
 

@@ -14,7 +14,7 @@ public sealed class SessionCircuitHandlerTests : IAsyncLifetime
 {
     private readonly VaultApp _app = new();
     private readonly TestAuthentication _authentication = new();
-    private readonly TestNavigation _navigation = new();
+    private TestNavigation _navigation = new();
     private string _session = "";
 
     public async ValueTask InitializeAsync()
@@ -52,6 +52,18 @@ public sealed class SessionCircuitHandlerTests : IAsyncLifetime
 
         Assert.Equal(1, ran());
         Assert.Equal("http://localhost/login?returnUrl=%2Ffolders%2F7%3Fq%3Dx", _navigation.NavigatedTo);
+    }
+
+    [Fact]
+    public async Task OnTheSignOutPage_ThePageGoesToPlainSignIn_LikeTheSignOutFormItRacesWith()
+    {
+        _navigation = new TestNavigation("http://localhost/logout");
+        var (act, _) = Handler();
+
+        await EndSessionAsync();
+        await act();
+
+        Assert.Equal("http://localhost/login", _navigation.NavigatedTo);
     }
 
     [Fact]
@@ -95,7 +107,7 @@ public sealed class SessionCircuitHandlerTests : IAsyncLifetime
 
     private sealed class TestNavigation : NavigationManager
     {
-        public TestNavigation() => Initialize("http://localhost/", "http://localhost/folders/7?q=x");
+        public TestNavigation(string uri = "http://localhost/folders/7?q=x") => Initialize("http://localhost/", uri);
 
         public string? NavigatedTo { get; private set; }
 

@@ -61,6 +61,8 @@ public sealed class UploadZoneBrowserTests(BrowserFixture browser) : DashboardBr
     public async Task Enter_OnTheFocusedZone_OpensTheFileChooser()
     {
         await OpenDashboardAsNewUserAsync();
+        // The zone's script marks the zone once its key handler is attached (after the first interactive render).
+        await Expect(Page.GetByTestId("drop-zone")).ToHaveAttributeAsync("data-page-drop", "on");
         await FileChooser.FocusAsync();
 
         var chooser = await Page.RunAndWaitForFileChooserAsync(() => Page.Keyboard.PressAsync("Enter"), new() { Timeout = 5_000 });

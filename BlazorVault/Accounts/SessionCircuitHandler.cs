@@ -68,9 +68,11 @@ internal sealed class SessionCircuitHandler(
         // A full load: the sign-in page is served over HTTP, where the cookie handler clears the dead cookie.
         // The dashboard ("/") is where sign-in goes anyway: then the address is plain "login", the same as the
         // sign-out form's redirect, which a message of this page's circuit can overtake while that form's POST is
-        // on its way (the page then ended on either address, by chance).
+        // on its way (the page then ended on either address, by chance). The sign-out page itself is no place to
+        // come back to, and it is where that race is run: plain "login" from there too.
         var returnUrl = "/" + navigation.ToBaseRelativePath(navigation.Uri);
-        navigation.NavigateTo(returnUrl == "/" ? "login" : $"login?returnUrl={Uri.EscapeDataString(returnUrl)}", forceLoad: true, replace: true);
+        var plain = returnUrl == "/" || returnUrl.Split('?', '#')[0].Equals("/logout", StringComparison.OrdinalIgnoreCase);
+        navigation.NavigateTo(plain ? "login" : $"login?returnUrl={Uri.EscapeDataString(returnUrl)}", forceLoad: true, replace: true);
         return false;
     }
 }

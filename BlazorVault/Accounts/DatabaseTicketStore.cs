@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using BlazorVault.Data;
@@ -35,7 +34,7 @@ public sealed class DatabaseTicketStore(
 
     private readonly IDataProtector _protector = protection.CreateProtector("BlazorVault.Sessions");
 
-    private readonly ConcurrentDictionary<string, (byte[] Protected, AuthenticationTicket Ticket)> _decoded = new(StringComparer.Ordinal);
+    private readonly ExpiringMap<(byte[] Protected, AuthenticationTicket Ticket)> _decoded = new(MaxDecoded);
 
     // Every cookie request asks this: compiled once, and run on a warm connection (ReadLanes). Per instance,
     // not static: a compiled query runs only against the model it was compiled for.
@@ -101,13 +100,13 @@ public sealed class DatabaseTicketStore(
         var found = await reads.ReadAsync((Key: key, Now: now, Query: _session), static (db, a, ct) => a.Query(db, a.Key, a.Now, ct), CancellationToken.None);
         if (found is null)
         {
-            _decoded.TryRemove(key, out _);
+            _decoded.Remove(key);
             return null;
         }
 
         if (!Stands(found.SecurityStamp, found.UserStamp, found.LockoutEnd, found.DisabledAt, now))
         {
-            _decoded.TryRemove(key, out _);
+            _decoded.Remove(key);
             await using var db = await databases.CreateDbContextAsync();
             await db.Sessions.Where(s => s.Id == key).ExecuteDeleteAsync();
             return null;
@@ -120,12 +119,12 @@ public sealed class DatabaseTicketStore(
         }
 
         // A copy: the cookie handler and the app may change the principal they are given.
-        return Decode(key, found.Ticket)?.Clone();
+        return Decode(key, found.Ticket, now)?.Clone();
     }
 
-    private AuthenticationTicket? Decode(string key, byte[] protectedTicket)
+    private AuthenticationTicket? Decode(string key, byte[] protectedTicket, DateTimeOffset now)
     {
-        if (_decoded.TryGetValue(key, out var known) && known.Protected.AsSpan().SequenceEqual(protectedTicket))
+        if (_decoded.TryGet(key, now, out var known) && known.Protected.AsSpan().SequenceEqual(protectedTicket))
         {
             return known.Ticket;
         }
@@ -151,19 +150,14 @@ public sealed class DatabaseTicketStore(
             claims.AddClaim(new Claim(SessionIdClaim, key));
         }
 
-        if (_decoded.Count >= MaxDecoded)
-        {
-            // Bounded without bookkeeping: a full cache starts over (each entry is only a decoding saved).
-            _decoded.Clear();
-        }
-
-        _decoded[key] = (protectedTicket, ticket);
+        // Each entry is only a decoding saved, kept no longer than the ticket says it lasts.
+        _decoded.Set(key, (protectedTicket, ticket), ExpiryOf(ticket, now), now);
         return ticket;
     }
 
     public async Task RemoveAsync(string key)
     {
-        _decoded.TryRemove(key, out _);
+        _decoded.Remove(key);
         await using var db = await databases.CreateDbContextAsync();
         await db.Sessions.Where(s => s.Id == key).ExecuteDeleteAsync();
     }

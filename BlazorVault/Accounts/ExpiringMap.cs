@@ -4,10 +4,10 @@ namespace BlazorVault.Accounts;
 
 /// <summary>
 /// A bounded map of values that hold until a time of their own, for remembering work whose result cannot
-/// change for a given key while it lasts (a token's signature checked). At <see cref="MaxEntries"/> it
-/// drops what has ended, and if it is still full starts again empty rather than grow.
+/// change for a given key while it lasts (a token's signature checked, a ticket decrypted). At its capacity
+/// (<see cref="MaxEntries"/> unless given) it drops what has ended, and if it is still full starts again empty rather than grow.
 /// </summary>
-public sealed class ExpiringMap<TValue>
+public sealed class ExpiringMap<TValue>(int capacity = ExpiringMap<TValue>.MaxEntries)
 {
     public const int MaxEntries = 10_000;
 
@@ -32,6 +32,8 @@ public sealed class ExpiringMap<TValue>
         return false;
     }
 
+    public void Remove(string key) => _entries.TryRemove(key, out _);
+
     public void Set(string key, TValue value, DateTimeOffset until, DateTimeOffset now)
     {
         if (until <= now)
@@ -39,7 +41,7 @@ public sealed class ExpiringMap<TValue>
             return;
         }
 
-        if (_entries.Count >= MaxEntries)
+        if (_entries.Count >= capacity)
         {
             foreach (var (old, entry) in _entries)
             {
@@ -49,7 +51,7 @@ public sealed class ExpiringMap<TValue>
                 }
             }
 
-            if (_entries.Count >= MaxEntries)
+            if (_entries.Count >= capacity)
             {
                 _entries.Clear();
             }

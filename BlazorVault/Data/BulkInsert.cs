@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BlazorVault.Data;
 
@@ -46,7 +45,6 @@ public static class BulkInsert
         DbCommand? command = null;
         try
         {
-            var connection = db.Database.GetDbConnection();
             foreach (var chunk in rows.Chunk(perStatement))
             {
                 if (command is null || command.Parameters.Count != chunk.Length * columns.Count)
@@ -57,8 +55,7 @@ public static class BulkInsert
                         await command.DisposeAsync();
                     }
 
-                    command = connection.CreateCommand();
-                    command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+                    command = ModelSql.Command(db);
                     var text = new StringBuilder(head);
                     for (var r = 0; r < chunk.Length; r++)
                     {

@@ -27,9 +27,18 @@ public static class ModelSql
         return Helper(db).DelimitIdentifier(property.GetColumnName(TableOf(property.DeclaringType))!);
     }
 
+    /// <summary>A command on the context's open connection, in its current transaction if it has one.</summary>
+    public static DbCommand Command(VaultDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        return command;
+    }
+
     public static string Placeholder(VaultDbContext db, string name) => Helper(db).GenerateParameterNamePlaceholder(name);
 
-    /// <summary>A parameter typed for <paramref name="property"/>, without a value yet (see <see cref="ToProvider{T}"/>).</summary>
+    /// <summary>A parameter typed for <paramref name="property"/>, without a value yet (see <see cref="ToProvider"/>).</summary>
     public static DbParameter Parameter<T>(VaultDbContext db, DbCommand command, string property, string name) =>
         Parameter(db, command, Property<T>(db, property), name);
 
@@ -40,8 +49,6 @@ public static class ModelSql
     }
 
     /// <summary>A value as the property's column holds it (enums as numbers, times as Unix milliseconds), or DBNull.</summary>
-    public static object ToProvider<T>(VaultDbContext db, string property, object? value) => ToProvider(Property<T>(db, property), value);
-
     public static object ToProvider(IProperty property, object? value)
     {
         ArgumentNullException.ThrowIfNull(property);
@@ -55,7 +62,7 @@ public static class ModelSql
         return db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
     }
 
-    private static IProperty Property<T>(VaultDbContext db, string property) =>
+    public static IProperty Property<T>(VaultDbContext db, string property) =>
         Entity<T>(db).FindProperty(property) ?? throw new InvalidOperationException($"{typeof(T).Name}.{property} is not in the model.");
 
     private static StoreObjectIdentifier TableOf(ITypeBase type) =>

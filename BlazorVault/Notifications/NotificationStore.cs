@@ -94,7 +94,7 @@ public sealed class NotificationStore(IDbContextFactory<VaultDbContext> dbFactor
 
     /// <summary>
     /// The notifications that access-log entries about to be written bring their links' owners: a download completed, a
-    /// file received. Added to <paramref name="db"/> (not saved), so they are written in the same batch as the entries.
+    /// file received. Returned, not saved: the caller writes them in the same transaction as the entries.
     /// </summary>
     internal static async Task<List<Notification>> ForAsync(VaultDbContext db, IEnumerable<ShareAccess> entries, CancellationToken cancellationToken)
     {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using BlazorVault.Data;
 using BlazorVault.Files;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BlazorVault.Sharing;
 
@@ -97,15 +96,19 @@ public sealed class LimitedDownloadCounts(IDbContextFactory<VaultDbContext> dbFa
         // per group (with and without the file's check) and run again with each download's values.
         await using var plain = CountCommand(db, withFile: false);
         await using var withFile = CountCommand(db, withFile: true);
+        var (linkKey, countedAt, fileKey) = (
+            ModelSql.Property<ShareLink>(db, nameof(ShareLink.Id)),
+            ModelSql.Property<ShareLink>(db, nameof(ShareLink.LastDownloadAt)),
+            ModelSql.Property<StoredFile>(db, nameof(StoredFile.Id)));
         for (var i = 0; i < group.Count; i++)
         {
             var (linkId, fileId, grant) = (group[i].LinkId, group[i].FileId, group[i].Grant);
             var command = fileId is null ? plain : withFile;
-            command.Parameters[0].Value = ModelSql.ToProvider<ShareLink>(db, nameof(ShareLink.Id), linkId);
-            command.Parameters[1].Value = ModelSql.ToProvider<ShareLink>(db, nameof(ShareLink.LastDownloadAt), grant.CountedAt);
+            command.Parameters[0].Value = ModelSql.ToProvider(linkKey, linkId);
+            command.Parameters[1].Value = ModelSql.ToProvider(countedAt, grant.CountedAt);
             if (fileId is not null)
             {
-                command.Parameters[2].Value = ModelSql.ToProvider<StoredFile>(db, nameof(StoredFile.Id), fileId);
+                command.Parameters[2].Value = ModelSql.ToProvider(fileKey, fileId);
             }
 
             counted[i] = await command.ExecuteNonQueryAsync(CancellationToken.None) > 0;
@@ -124,8 +127,7 @@ public sealed class LimitedDownloadCounts(IDbContextFactory<VaultDbContext> dbFa
     {
         var links = ModelSql.Table<ShareLink>(db);
         string Link(string property) => ModelSql.Column<ShareLink>(db, property);
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var command = ModelSql.Command(db);
         command.Parameters.Add(ModelSql.Parameter<ShareLink>(db, command, nameof(ShareLink.Id), "link"));
         command.Parameters.Add(ModelSql.Parameter<ShareLink>(db, command, nameof(ShareLink.LastDownloadAt), "at"));
         var downloads = Link(nameof(ShareLink.Downloads));

@@ -60,12 +60,18 @@ public sealed class UploadZoneBrowserTests(BrowserFixture browser) : DashboardBr
     [Fact]
     public async Task Enter_OnTheFocusedZone_OpensTheFileChooser()
     {
+        // Listening first turns Chromium's file-chooser interception on. Playwright asks for it without waiting for
+        // the answer, so a chooser opened right after the request (RunAndWaitForFileChooserAsync's way) can be missed;
+        // here the steps below give it several round trips to take effect.
+        var opened = new TaskCompletionSource<IFileChooser>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Page.FileChooser += (_, chooser) => opened.TrySetResult(chooser);
         await OpenDashboardAsNewUserAsync();
         // The zone's script marks the zone once its key handler is attached (after the first interactive render).
         await Expect(Page.GetByTestId("drop-zone")).ToHaveAttributeAsync("data-page-drop", "on");
         await FileChooser.FocusAsync();
 
-        var chooser = await Page.RunAndWaitForFileChooserAsync(() => Page.Keyboard.PressAsync("Enter"), new() { Timeout = 5_000 });
+        await Page.Keyboard.PressAsync("Enter");
+        var chooser = await opened.Task.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
 
         Assert.True(chooser.IsMultiple);
         await chooser.SetFilesAsync(RandomFile("by-keyboard.txt", 50, "text/plain"));

@@ -35,18 +35,18 @@ public static class AccountStanding
 public sealed record UserStanding(string? SecurityStamp, DateTimeOffset? DisabledAt, DateTimeOffset? LockoutEnd);
 
 /// <summary>
-/// Reads a user's <see cref="UserStanding"/>: one compiled, untracked primary-key lookup of three columns,
-/// for checks made on every request (API access tokens), without building a UserManager for it.
+/// Reads a user's <see cref="UserStanding"/>: one primary-key lookup of three columns, prepared on a warm
+/// connection (<see cref="BlazorVault.Data.RowRead{TArg, TResult}"/>), for checks made on every request (API
+/// access tokens), without building a UserManager for it.
 /// </summary>
 public sealed class UserStandings(BlazorVault.Data.ReadLanes reads)
 {
-    // Per instance, not static: a compiled query runs only against the model it was compiled for.
-    private readonly Func<BlazorVault.Data.VaultDbContext, string, CancellationToken, Task<UserStanding?>> _standing =
-        EF.CompileAsyncQuery((BlazorVault.Data.VaultDbContext db, string id, CancellationToken cancellationToken) => db.Users.AsNoTracking()
-            .Where(u => u.Id == id)
-            .Select(u => new UserStanding(u.SecurityStamp, u.DisabledAt, u.LockoutEnd))
-            .SingleOrDefault());
+    private static readonly BlazorVault.Data.RowRead<string, UserStanding> Standing = new(
+        sql => $"SELECT {sql.Select<VaultUser>(nameof(VaultUser.SecurityStamp))}, {sql.Select<VaultUser>(nameof(VaultUser.DisabledAt))}, "
+            + $"{sql.Select<VaultUser>(nameof(VaultUser.LockoutEnd))} FROM {sql.Table<VaultUser>()} "
+            + $"WHERE {sql.Column<VaultUser>(nameof(VaultUser.Id))} = {sql.Parameter<VaultUser>(nameof(VaultUser.Id))}",
+        static (values, id) => values.Set(0, id),
+        static row => new UserStanding(row.GetStringOrNull(0), row.GetOrNull<DateTimeOffset>(1), row.GetOrNull<DateTimeOffset>(2)));
 
-    public Task<UserStanding?> FindAsync(string id, CancellationToken cancellationToken) =>
-        reads.ReadAsync((Id: id, Query: _standing), static (db, a, ct) => a.Query(db, a.Id, ct), cancellationToken);
+    public Task<UserStanding?> FindAsync(string id, CancellationToken cancellationToken) => reads.RowAsync(Standing, id, cancellationToken);
 }

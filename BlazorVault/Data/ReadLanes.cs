@@ -8,6 +8,7 @@ namespace BlazorVault.Data;
 /// the file asked for, a link): each keeps its connection open between uses, so that such a read is one
 /// statement, not a connection rented from Microsoft.Data.Sqlite's pool (under its lock), opened, and closed
 /// again. Measured, opening and closing was about a third of an owner's 4 KiB download (bench/README.md).
+/// The hottest of these reads (<see cref="RowAsync"/>) are statements prepared once on each warm connection.
 /// <para>
 /// Nothing is cached: every read runs its statement against the database and sees what is committed at
 /// that moment (on SQLite in WAL mode, an open connection outside a transaction holds no snapshot between
@@ -20,7 +21,7 @@ public sealed class ReadLanes(IDbContextFactory<VaultDbContext> contexts) : IAsy
     /// <summary>Enough for the request threads of a small machine; more only open and close as before.</summary>
     public static readonly int MaxIdle = Math.Max(4, Environment.ProcessorCount * 4);
 
-    private readonly ConcurrentStack<VaultDbContext> _idle = new();
+    private readonly ConcurrentStack<Lane> _idle = new();
     private int _idleCount;
     private volatile bool _disposed;
 
@@ -28,20 +29,41 @@ public sealed class ReadLanes(IDbContextFactory<VaultDbContext> contexts) : IAsy
     public async Task<T> ReadAsync<T, TArg>(TArg argument, Func<VaultDbContext, TArg, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
-        var db = await RentAsync(cancellationToken);
+        var lane = await RentAsync(cancellationToken);
         T result;
         try
         {
-            result = await read(db, argument, cancellationToken);
+            result = await read(lane.Db, argument, cancellationToken);
         }
         catch
         {
             // A cancelled or failed read may have left the connection mid-statement or broken: start afresh.
-            await db.DisposeAsync();
+            await lane.DisposeAsync();
             throw;
         }
 
-        await ReturnAsync(db);
+        await ReturnAsync(lane);
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="read"/>'s statement on a warm connection, prepared there the first time; null when no row matches.</summary>
+    public async Task<TResult?> RowAsync<TArg, TResult>(RowRead<TArg, TResult> read, TArg argument, CancellationToken cancellationToken)
+        where TResult : class
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var lane = await RentAsync(cancellationToken);
+        TResult? result;
+        try
+        {
+            result = await lane.RowAsync(read, argument, cancellationToken);
+        }
+        catch
+        {
+            await lane.DisposeAsync();
+            throw;
+        }
+
+        await ReturnAsync(lane);
         return result;
     }
 
@@ -54,13 +76,13 @@ public sealed class ReadLanes(IDbContextFactory<VaultDbContext> contexts) : IAsy
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
-        while (_idle.TryPop(out var db))
+        while (_idle.TryPop(out var lane))
         {
-            await db.DisposeAsync();
+            await lane.DisposeAsync();
         }
     }
 
-    private async ValueTask<VaultDbContext> RentAsync(CancellationToken cancellationToken)
+    private async ValueTask<Lane> RentAsync(CancellationToken cancellationToken)
     {
         if (_idle.TryPop(out var warm))
         {
@@ -79,42 +101,99 @@ public sealed class ReadLanes(IDbContextFactory<VaultDbContext> contexts) : IAsy
             throw;
         }
 
-        return db;
+        return new Lane(db);
     }
 
-    private async ValueTask ReturnAsync(VaultDbContext db)
+    private async ValueTask ReturnAsync(Lane lane)
     {
-        if (db.Database.CurrentTransaction is not null || db.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
+        var db = lane.Db;
+        if (lane.Broken || db.Database.CurrentTransaction is not null || db.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
         {
-            await db.DisposeAsync();
+            await lane.DisposeAsync();
             return;
         }
 
         db.ChangeTracker.Clear();
         if (!_disposed && Interlocked.Increment(ref _idleCount) <= MaxIdle)
         {
-            _idle.Push(db);
+            _idle.Push(lane);
             // Disposal may have emptied the stack just before the push: then nobody else would close it.
             if (!_disposed || !_idle.TryPop(out var late))
             {
                 return;
             }
 
-            db = late;
+            lane = late;
         }
         else
         {
             Interlocked.Decrement(ref _idleCount);
         }
 
-        await db.DisposeAsync();
+        await lane.DisposeAsync();
     }
 
     /// <summary>See <see cref="LeaseAsync"/>.</summary>
-    public readonly struct Lease(ReadLanes lanes, VaultDbContext db) : IAsyncDisposable
+    public readonly struct Lease : IAsyncDisposable
+    {
+        private readonly ReadLanes _lanes;
+        private readonly Lane _lane;
+
+        internal Lease(ReadLanes lanes, Lane lane)
+        {
+            _lanes = lanes;
+            _lane = lane;
+        }
+
+        public VaultDbContext Db => _lane.Db;
+
+        /// <inheritdoc cref="ReadLanes.RowAsync"/>
+        public Task<TResult?> RowAsync<TArg, TResult>(RowRead<TArg, TResult> read, TArg argument, CancellationToken cancellationToken)
+            where TResult : class => _lane.RowAsync(read, argument, cancellationToken);
+
+        public ValueTask DisposeAsync() => _lanes.ReturnAsync(_lane);
+    }
+
+    /// <summary>A warm context and the statements prepared on its connection (closed with it).</summary>
+    internal sealed class Lane(VaultDbContext db) : IAsyncDisposable
     {
         public VaultDbContext Db { get; } = db;
 
-        public ValueTask DisposeAsync() => lanes.ReturnAsync(Db);
+        /// <summary>The statements prepared on this connection, by their <see cref="RowRead{TArg, TResult}"/>.</summary>
+        private readonly Dictionary<object, PreparedRow> _rows = [];
+
+        /// <summary>A statement of it failed or was cancelled: it may be mid-statement, so it is closed, not lent again.</summary>
+        public bool Broken { get; private set; }
+
+        public async Task<TResult?> RowAsync<TArg, TResult>(RowRead<TArg, TResult> read, TArg argument, CancellationToken cancellationToken)
+            where TResult : class
+        {
+            ArgumentNullException.ThrowIfNull(read);
+            try
+            {
+                if (!_rows.TryGetValue(read, out var prepared))
+                {
+                    prepared = read.Prepare(Db);
+                    _rows.Add(read, prepared);
+                }
+
+                return await read.RunAsync(prepared, argument, cancellationToken);
+            }
+            catch
+            {
+                Broken = true;
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var prepared in _rows.Values)
+            {
+                await prepared.DisposeAsync();
+            }
+
+            await Db.DisposeAsync();
+        }
     }
 }

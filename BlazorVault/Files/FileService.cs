@@ -400,16 +400,32 @@ public sealed class FileService(
 
     /// <summary>The owner's live file; null when it is missing, in the trash or another user's.</summary>
     public Task<FileItem?> GetAsync(string ownerId, Guid id, CancellationToken cancellationToken = default) =>
-        reads.ReadAsync((Owner: ownerId, Id: id, Query: _ownedLiveFile), static (db, a, ct) => a.Query(db, a.Owner, a.Id, ct), cancellationToken);
+        reads.RowAsync(OwnedLiveFile, (ownerId, id), cancellationToken);
 
-    // Every owner's download asks this: compiled once, so a request skips EF Core's query pipeline (bench/README.md).
-    // Per instance, not static: a compiled query runs only against the model it was compiled for, and each
-    // app (a test host, say, on another provider) has its own.
-    private readonly Func<VaultDbContext, string, Guid, CancellationToken, Task<FileItem?>> _ownedLiveFile =
-        EF.CompileAsyncQuery((VaultDbContext db, string ownerId, Guid id, CancellationToken cancellationToken) => db.Files.AsNoTracking()
-            .Where(f => f.Id == id && f.OwnerId == ownerId && f.TrashId == null)
-            .Select(f => new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt, f.FolderId, null))
-            .SingleOrDefault());
+    // Every owner's download asks this: a statement prepared on a warm connection (RowRead, bench/README.md).
+    private static readonly RowRead<(string Owner, Guid Id), FileItem> OwnedLiveFile = new(
+        sql => $"SELECT {SelectItem(sql)} FROM {sql.Table<StoredFile>()} "
+            + $"WHERE {sql.Column<StoredFile>(nameof(StoredFile.Id))} = {sql.Parameter<StoredFile>(nameof(StoredFile.Id))} "
+            + $"AND {sql.Column<StoredFile>(nameof(StoredFile.OwnerId))} = {sql.Parameter<StoredFile>(nameof(StoredFile.OwnerId))} "
+            + $"AND {sql.Column<StoredFile>(nameof(StoredFile.TrashId))} IS NULL",
+        static (values, a) =>
+        {
+            values.Set(0, a.Id);
+            values.Set(1, a.Owner);
+        },
+        static row => ItemOf(row, 0));
+
+    /// <summary>The columns of a <see cref="FileItem"/> in a <see cref="RowRead{TArg, TResult}"/>'s statement; read back by <see cref="ItemOf"/>.</summary>
+    internal static string SelectItem(RowSql sql, string? alias = null) =>
+        $"{sql.Select<StoredFile>(nameof(StoredFile.Id), alias)}, {sql.Select<StoredFile>(nameof(StoredFile.Name), alias)}, "
+        + $"{sql.Select<StoredFile>(nameof(StoredFile.Size), alias)}, {sql.Select<StoredFile>(nameof(StoredFile.ContentType), alias)}, "
+        + $"{sql.Select<StoredFile>(nameof(StoredFile.Sha256), alias)}, {sql.Select<StoredFile>(nameof(StoredFile.CreatedAt), alias)}, "
+        + $"{sql.Select<StoredFile>(nameof(StoredFile.FolderId), alias)}";
+
+    /// <summary>The <see cref="FileItem"/> whose columns (<see cref="SelectItem"/>) start at <paramref name="start"/>.</summary>
+    internal static FileItem ItemOf(Row row, int start) => new(
+        row.Get<Guid>(start), row.Get<string>(start + 1), row.Get<long>(start + 2), row.Get<string>(start + 3), row.Get<string>(start + 4),
+        row.Get<DateTimeOffset>(start + 5), row.GetOrNull<Guid>(start + 6), null);
 
     /// <summary>The owner's file and a way to read its bytes; null when it is not the owner's or does not exist.</summary>
     public async Task<FileContent?> OpenAsync(string ownerId, Guid id, CancellationToken cancellationToken = default)

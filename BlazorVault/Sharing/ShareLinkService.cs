@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using BlazorVault.Accounts;
 using BlazorVault.Data;
 using BlazorVault.Files;
 using System.Linq.Expressions;
@@ -93,14 +94,27 @@ public sealed partial class ShareLinkService(
 
     private sealed record LinkedFile(ShareLink Link, FileItem File);
 
-    // A link with its live file, while the file's owner may share: the one read of a download. Per instance, not
-    // static: a compiled query runs only against the model it was compiled for.
-    private readonly Func<VaultDbContext, Guid, Guid, CancellationToken, Task<LinkedFile?>> _linkedFile =
-        EF.CompileAsyncQuery((VaultDbContext db, Guid linkId, Guid fileId, CancellationToken cancellationToken) => (
-            from l in db.ShareLinks.AsNoTracking()
-            join f in db.Files.AsNoTracking() on l.FileId equals f.Id
-            where l.Id == linkId && l.FileId == fileId && f.TrashId == null && db.Users.Any(u => u.Id == f.OwnerId && u.DisabledAt == null)
-            select new LinkedFile(l, new FileItem(f.Id, f.Name, f.Size, f.ContentType, f.Sha256, f.CreatedAt, f.FolderId, null))).SingleOrDefault());
+    // A link with its live file, while the file's owner may share: the one read of a download, a statement
+    // prepared on a warm connection (RowRead).
+    private static readonly RowRead<(Guid LinkId, Guid FileId), LinkedFile> LinkedFileRow = new(
+        sql => $"SELECT {sql.SelectAll<ShareLink>("l")}, {FileService.SelectItem(sql, "f")} "
+            + $"FROM {sql.Table<ShareLink>("l")} INNER JOIN {sql.Table<StoredFile>("f")} "
+            + $"ON {sql.Column<ShareLink>(nameof(ShareLink.FileId), "l")} = {sql.Column<StoredFile>(nameof(StoredFile.Id), "f")} "
+            + $"WHERE {sql.Column<ShareLink>(nameof(ShareLink.Id), "l")} = {sql.Parameter<ShareLink>(nameof(ShareLink.Id))} "
+            + $"AND {sql.Column<ShareLink>(nameof(ShareLink.FileId), "l")} = {sql.Parameter<ShareLink>(nameof(ShareLink.FileId))} "
+            + $"AND {sql.Column<StoredFile>(nameof(StoredFile.TrashId), "f")} IS NULL "
+            + $"AND EXISTS (SELECT 1 FROM {sql.Table<VaultUser>("u")} WHERE {sql.Column<VaultUser>(nameof(VaultUser.Id), "u")} = "
+            + $"{sql.Column<StoredFile>(nameof(StoredFile.OwnerId), "f")} AND {sql.Column<VaultUser>(nameof(VaultUser.DisabledAt), "u")} IS NULL)",
+        static (values, a) =>
+        {
+            values.Set(0, a.LinkId);
+            values.Set(1, a.FileId);
+        },
+        static row =>
+        {
+            var link = row.Entity<ShareLink>(0, out var next);
+            return new LinkedFile(link, FileService.ItemOf(row, next));
+        });
 
     public Task<CreateLinkResult> CreateAsync(string ownerId, Guid fileId, TimeSpan? lifetime, int? maxDownloads, CancellationToken cancellationToken = default) =>
         CreateAsync(ownerId, fileId, lifetime, maxDownloads, null, cancellationToken);
@@ -304,7 +318,7 @@ public sealed partial class ShareLinkService(
         // Warm: the link and, for a part of a limited link's download, its grant, are read on every share download.
         await using var lease = await reads.LeaseAsync(cancellationToken);
         var db = lease.Db;
-        var row = await _linkedFile(db, claims.LinkId, claims.FileId, cancellationToken);
+        var row = await lease.RowAsync(LinkedFileRow, (claims.LinkId, claims.FileId), cancellationToken);
         var now = clock.GetUtcNow();
         if (row is null || (publicId is not null && row.Link.PublicId != publicId) || row.Link.RevokedAt is not null || row.Link.ExpiresAt <= now)
         {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace BlazorVault.Data;
 
@@ -52,9 +53,12 @@ public static class ModelSql
     public static object ToProvider(IProperty property, object? value)
     {
         ArgumentNullException.ThrowIfNull(property);
-        var converted = value is null ? null : property.GetRelationalTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value) : value;
-        return converted ?? DBNull.Value;
+        return ToProvider(property.GetRelationalTypeMapping().Converter, value);
     }
+
+    /// <inheritdoc cref="ToProvider(IProperty, object?)"/>
+    public static object ToProvider(ValueConverter? converter, object? value) =>
+        (value is null ? null : converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
 
     public static IEntityType Entity<T>(VaultDbContext db)
     {

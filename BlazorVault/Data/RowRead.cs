@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -54,11 +57,27 @@ internal sealed class PreparedRow(DbCommand command, IProperty[] parameters, IPr
 
     public ValueConverter?[] Converters { get; } = [.. columns.Select(c => c.GetRelationalTypeMapping().Converter)];
 
+    public ValueConverter?[] ParameterConverters { get; } = [.. parameters.Select(p => p.GetRelationalTypeMapping().Converter)];
+
     /// <summary>For <see cref="Row.Entity{T}"/>: each column's value as its property's type, boxed.</summary>
     public Func<DbDataReader, int, object>[] BoxedReaders { get; } = [.. columns.Select(c => BoxedReader(Nullable.GetUnderlyingType(c.ClrType) ?? c.ClrType))];
 
+    /// <summary>For <see cref="Row.Entity{T}"/>: each column's property or field setter, compiled once per member.</summary>
+    public Action<object, object?>[] Setters { get; } = [.. columns.Select(c => CompiledSetters.GetOrAdd((MemberInfo?)c.PropertyInfo ?? c.FieldInfo!, SetterOf))];
+
+    private static readonly ConcurrentDictionary<MemberInfo, Action<object, object?>> CompiledSetters = new();
+
+    private static Action<object, object?> SetterOf(MemberInfo member)
+    {
+        var entity = Expression.Parameter(typeof(object));
+        var value = Expression.Parameter(typeof(object));
+        var type = member is PropertyInfo property ? property.PropertyType : ((FieldInfo)member).FieldType;
+        var target = Expression.MakeMemberAccess(Expression.Convert(entity, member.DeclaringType!), member);
+        return Expression.Lambda<Action<object, object?>>(Expression.Assign(target, Expression.Convert(value, type)), entity, value).Compile();
+    }
+
     private static Func<DbDataReader, int, object> BoxedReader(Type type) =>
-        typeof(PreparedRow).GetMethod(nameof(ReadBoxed), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+        typeof(PreparedRow).GetMethod(nameof(ReadBoxed), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(type).CreateDelegate<Func<DbDataReader, int, object>>();
 
     private static object ReadBoxed<T>(DbDataReader reader, int index) where T : notnull => reader.GetFieldValue<T>(index);
@@ -115,7 +134,8 @@ public readonly struct RowValues
 
     internal RowValues(PreparedRow prepared) => _prepared = prepared;
 
-    public void Set(int index, object? value) => _prepared.Command.Parameters[index].Value = ModelSql.ToProvider(_prepared.Parameters[index], value);
+    public void Set(int index, object? value) =>
+        _prepared.Command.Parameters[index].Value = ModelSql.ToProvider(_prepared.ParameterConverters[index], value);
 }
 
 /// <summary>The row found, read column by column as EF Core would (the columns' value conversions applied).</summary>
@@ -155,14 +175,7 @@ public readonly struct Row
                 value = _prepared.Converters[i] is { } converter ? Converted(i, converter) : _prepared.BoxedReaders[i](_reader, i);
             }
 
-            if (columns[i].PropertyInfo is { } property)
-            {
-                property.SetValue(entity, value);
-            }
-            else
-            {
-                columns[i].FieldInfo!.SetValue(entity, value);
-            }
+            _prepared.Setters[i](entity, value);
         }
 
         next = i;

@@ -26,14 +26,36 @@ public sealed class ReadLanes(IDbContextFactory<VaultDbContext> contexts) : IAsy
     private volatile bool _disposed;
 
     /// <summary>Runs one untracked read on a warm context; <paramref name="read"/> must not write or track.</summary>
-    public async Task<T> ReadAsync<T, TArg>(TArg argument, Func<VaultDbContext, TArg, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    public Task<T> ReadAsync<T, TArg>(TArg argument, Func<VaultDbContext, TArg, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
+        return UseAsync((Read: read, Argument: argument), static (lane, a, ct) => a.Read(lane.Db, a.Argument, ct), cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="read"/>'s statement on a warm connection, prepared there the first time; null when no row matches.</summary>
+    public Task<TResult?> RowAsync<TArg, TResult>(RowRead<TArg, TResult> read, TArg argument, CancellationToken cancellationToken)
+        where TResult : class
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return UseAsync((Read: read, Argument: argument), static (lane, a, ct) => lane.RowAsync(a.Read, a.Argument, ct), cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        while (_idle.TryPop(out var lane))
+        {
+            await lane.DisposeAsync();
+        }
+    }
+
+    private async Task<T> UseAsync<T, TArg>(TArg argument, Func<Lane, TArg, CancellationToken, Task<T>> use, CancellationToken cancellationToken)
+    {
         var lane = await RentAsync(cancellationToken);
         T result;
         try
         {
-            result = await read(lane.Db, argument, cancellationToken);
+            result = await use(lane, argument, cancellationToken);
         }
         catch
         {
@@ -44,42 +66,6 @@ public sealed class ReadLanes(IDbContextFactory<VaultDbContext> contexts) : IAsy
 
         await ReturnAsync(lane);
         return result;
-    }
-
-    /// <summary>Runs <paramref name="read"/>'s statement on a warm connection, prepared there the first time; null when no row matches.</summary>
-    public async Task<TResult?> RowAsync<TArg, TResult>(RowRead<TArg, TResult> read, TArg argument, CancellationToken cancellationToken)
-        where TResult : class
-    {
-        ArgumentNullException.ThrowIfNull(read);
-        var lane = await RentAsync(cancellationToken);
-        TResult? result;
-        try
-        {
-            result = await lane.RowAsync(read, argument, cancellationToken);
-        }
-        catch
-        {
-            await lane.DisposeAsync();
-            throw;
-        }
-
-        await ReturnAsync(lane);
-        return result;
-    }
-
-    /// <summary>
-    /// A warm context for a few untracked reads in a row (a link, then its grant), given back when the lease is
-    /// disposed: kept only if it is as it was lent (connection open, no transaction); nothing it tracked stays.
-    /// </summary>
-    public async ValueTask<Lease> LeaseAsync(CancellationToken cancellationToken) => new(this, await RentAsync(cancellationToken));
-
-    public async ValueTask DisposeAsync()
-    {
-        _disposed = true;
-        while (_idle.TryPop(out var lane))
-        {
-            await lane.DisposeAsync();
-        }
     }
 
     private async ValueTask<Lane> RentAsync(CancellationToken cancellationToken)
@@ -107,7 +93,7 @@ public sealed class ReadLanes(IDbContextFactory<VaultDbContext> contexts) : IAsy
     private async ValueTask ReturnAsync(Lane lane)
     {
         var db = lane.Db;
-        if (lane.Broken || db.Database.CurrentTransaction is not null || db.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
+        if (db.Database.CurrentTransaction is not null || db.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
         {
             await lane.DisposeAsync();
             return;
@@ -133,27 +119,6 @@ public sealed class ReadLanes(IDbContextFactory<VaultDbContext> contexts) : IAsy
         await lane.DisposeAsync();
     }
 
-    /// <summary>See <see cref="LeaseAsync"/>.</summary>
-    public readonly struct Lease : IAsyncDisposable
-    {
-        private readonly ReadLanes _lanes;
-        private readonly Lane _lane;
-
-        internal Lease(ReadLanes lanes, Lane lane)
-        {
-            _lanes = lanes;
-            _lane = lane;
-        }
-
-        public VaultDbContext Db => _lane.Db;
-
-        /// <inheritdoc cref="ReadLanes.RowAsync"/>
-        public Task<TResult?> RowAsync<TArg, TResult>(RowRead<TArg, TResult> read, TArg argument, CancellationToken cancellationToken)
-            where TResult : class => _lane.RowAsync(read, argument, cancellationToken);
-
-        public ValueTask DisposeAsync() => _lanes.ReturnAsync(_lane);
-    }
-
     /// <summary>A warm context and the statements prepared on its connection (closed with it).</summary>
     internal sealed class Lane(VaultDbContext db) : IAsyncDisposable
     {
@@ -162,28 +127,16 @@ public sealed class ReadLanes(IDbContextFactory<VaultDbContext> contexts) : IAsy
         /// <summary>The statements prepared on this connection, by their <see cref="RowRead{TArg, TResult}"/>.</summary>
         private readonly Dictionary<object, PreparedRow> _rows = [];
 
-        /// <summary>A statement of it failed or was cancelled: it may be mid-statement, so it is closed, not lent again.</summary>
-        public bool Broken { get; private set; }
-
         public async Task<TResult?> RowAsync<TArg, TResult>(RowRead<TArg, TResult> read, TArg argument, CancellationToken cancellationToken)
             where TResult : class
         {
-            ArgumentNullException.ThrowIfNull(read);
-            try
+            if (!_rows.TryGetValue(read, out var prepared))
             {
-                if (!_rows.TryGetValue(read, out var prepared))
-                {
-                    prepared = read.Prepare(Db);
-                    _rows.Add(read, prepared);
-                }
+                prepared = read.Prepare(Db);
+                _rows.Add(read, prepared);
+            }
 
-                return await read.RunAsync(prepared, argument, cancellationToken);
-            }
-            catch
-            {
-                Broken = true;
-                throw;
-            }
+            return await read.RunAsync(prepared, argument, cancellationToken);
         }
 
         public async ValueTask DisposeAsync()

@@ -159,7 +159,7 @@ public sealed partial class ShareLinkService
         var row = await FolderLinkRowAsync(db, publicId, cancellationToken);
         var file = row is null ? null : await FileInsideAsync(db, row.Value.Link.CreatedById, row.Value.Root.Id, fileId, cancellationToken);
         var now = clock.GetUtcNow();
-        if (row is not { Link: var link } || file is null || !await MayGrantAsync(db, link, file, request, client, now, cancellationToken))
+        if (row is not { Link: var link } || file is null || !await MayGrantAsync(link, file, request, client, now, cancellationToken))
         {
             logger.LogInformation("Folder link download grant refused for link {LinkId}", row?.Link.Id);
             return null;
@@ -199,7 +199,7 @@ public sealed partial class ShareLinkService
             return null;
         }
 
-        return await ServeAsync(db, link, files.ContentOf(file), request, client, now, cancellationToken);
+        return await ServeAsync(link, files.ContentOf(file), request, client, now, cancellationToken);
     }
 
     /// <summary>

@@ -265,7 +265,7 @@ public sealed partial class ShareLinkService(
             where l.PublicId == publicId && file.TrashId == null && db.Users.Any(u => u.Id == file.OwnerId && u.DisabledAt == null)
             select new { link = l, file }).SingleOrDefaultAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        if (row is null || !await MayGrantAsync(db, row.link, FileItem.From(row.file), request, client, now, cancellationToken))
+        if (row is null || !await MayGrantAsync(row.link, FileItem.From(row.file), request, client, now, cancellationToken))
         {
             logger.LogInformation("Share download grant refused for link {LinkId}", row?.link.Id);
             return null;
@@ -281,11 +281,11 @@ public sealed partial class ShareLinkService(
     /// and for the files of folder links.
     /// </summary>
     private async Task<bool> MayGrantAsync(
-        VaultDbContext db, ShareLink link, FileItem file, DownloadRequest request, ShareClient client, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ShareLink link, FileItem file, DownloadRequest request, ShareClient client, DateTimeOffset now, CancellationToken cancellationToken) =>
         await ProvesPasswordAsync(link, client.PasswordProof)
         && (Refusal(link, now) is not { } refusal
             || (refusal == UsedUp && request.PlanFor(file) is not { SendsBytes: true, IsProbe: false, Answer: DownloadAnswer.Full }
-                && await HoldsGrantAsync(db, link.Id, file.Sha256, client, now, cancellationToken)));
+                && await HoldsGrantAsync(link.Id, file.Sha256, client, now, cancellationToken)));
 
     /// <summary>
     /// Opens the file behind a link for download and decides whether it counts, by what will be sent
@@ -315,10 +315,9 @@ public sealed partial class ShareLinkService(
             return null;
         }
 
-        // Warm: the link and, for a part of a limited link's download, its grant, are read on every share download.
-        await using var lease = await reads.LeaseAsync(cancellationToken);
-        var db = lease.Db;
-        var row = await lease.RowAsync(LinkedFileRow, (claims.LinkId, claims.FileId), cancellationToken);
+        // Warm: the link and, for a part of a limited link's download, its grant, are read on every share download;
+        // no connection is held while a limited link's count waits for its group's commit.
+        var row = await reads.RowAsync(LinkedFileRow, (claims.LinkId, claims.FileId), cancellationToken);
         var now = clock.GetUtcNow();
         if (row is null || (publicId is not null && row.Link.PublicId != publicId) || row.Link.RevokedAt is not null || row.Link.ExpiresAt <= now)
         {
@@ -335,12 +334,12 @@ public sealed partial class ShareLinkService(
             return null;
         }
 
-        return await ServeAsync(db, link, files.ContentOf(row.File), request, client, now, cancellationToken);
+        return await ServeAsync(link, files.ContentOf(row.File), request, client, now, cancellationToken);
     }
 
     /// <summary>The counting of <see cref="RedeemAsync"/>, once a link's checks let <paramref name="content"/> go: for a file link and for a file of a folder link.</summary>
     private async Task<RedeemedDownload?> ServeAsync(
-        VaultDbContext db, ShareLink link, FileContent content, DownloadRequest request, ShareClient client, DateTimeOffset now, CancellationToken cancellationToken)
+        ShareLink link, FileContent content, DownloadRequest request, ShareClient client, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var plan = request.PlanFor(content.File);
         if (link.MaxDownloads is null)
@@ -357,7 +356,7 @@ public sealed partial class ShareLinkService(
 
         // Whole bytes always count, whoever asks: only a part can continue a counted download.
         var wholeDownload = plan.SendsBytes && !plan.IsProbe && plan.Answer == DownloadAnswer.Full;
-        var resuming = !wholeDownload && await HoldsGrantAsync(db, link.Id, content.File.Sha256, client, now, cancellationToken);
+        var resuming = !wholeDownload && await HoldsGrantAsync(link.Id, content.File.Sha256, client, now, cancellationToken);
         var counts = wholeDownload || (plan.SendsBytes && !plan.IsProbe && !resuming);
         if (!counts)
         {
@@ -379,7 +378,7 @@ public sealed partial class ShareLinkService(
 
         // The last download went to a parallel request of this client (the first segment of a segmented
         // download, say); its grant committed with that count, so this range continues it.
-        if (plan.Answer == DownloadAnswer.Partial && await HoldsGrantAsync(db, link.Id, content.File.Sha256, client, clock.GetUtcNow(), cancellationToken))
+        if (plan.Answer == DownloadAnswer.Partial && await HoldsGrantAsync(link.Id, content.File.Sha256, client, clock.GetUtcNow(), cancellationToken))
         {
             return new RedeemedDownload(content, plan, null, link.Id);
         }
@@ -406,7 +405,7 @@ public sealed partial class ShareLinkService(
         return await limitedCounts.CountAsync(link.Id, fileId, grant) ? secret : null;
     }
 
-    private static Task<bool> HoldsGrantAsync(VaultDbContext db, Guid linkId, string sha256, ShareClient client, DateTimeOffset now, CancellationToken cancellationToken)
+    private Task<bool> HoldsGrantAsync(Guid linkId, string sha256, ShareClient client, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var secretHash = client.ResumeSecret is { Length: > 0 and <= 100 } secret ? HashOf(secret) : null;
         var address = client.Address;
@@ -415,9 +414,12 @@ public sealed partial class ShareLinkService(
             return Task.FromResult(false);
         }
 
-        return db.ShareResumeGrants.AnyAsync(
-            g => g.LinkId == linkId && g.ResumeUntil > now && g.Sha256 == sha256
-                && ((secretHash != null && g.SecretHash == secretHash) || (address != null && g.ClientAddress == address)),
+        return reads.ReadAsync(
+            (linkId, sha256, secretHash, address, now),
+            static (db, a, ct) => db.ShareResumeGrants.AnyAsync(
+                g => g.LinkId == a.linkId && g.ResumeUntil > a.now && g.Sha256 == a.sha256
+                    && ((a.secretHash != null && g.SecretHash == a.secretHash) || (a.address != null && g.ClientAddress == a.address)),
+                ct),
             cancellationToken);
     }
 

@@ -22,12 +22,12 @@ public static class AccelRedirect
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(plan);
-        // A blob that is missing is the app's 404 to answer, not nginx's HTML page.
-        if (content.BlobRelativePath is not { } relative
+        // A blob that is missing is the app's 404 to answer, not nginx's HTML page (looked up last: a file system call).
+        if (context.RequestServices.GetRequiredService<IOptions<VaultOptions>>().Value.Downloads.AccelRedirect is not { Length: > 0 } location
+            || !plan.SendsBytes
+            || content.BlobRelativePath is not { } relative
             || content.PhysicalPath is not { } physical
-            || !File.Exists(physical)
-            || context.RequestServices.GetRequiredService<IOptions<VaultOptions>>().Value.Downloads.AccelRedirect is not { Length: > 0 } location
-            || !plan.SendsBytes)
+            || !File.Exists(physical))
         {
             return null;
         }

@@ -9,8 +9,9 @@ namespace BlazorVault.Data;
 
 /// <summary>
 /// Names and values for the few hand-written statements of hot paths (<see cref="BulkInsert"/>, a limited link's
-/// count, the prepared row reads of <see cref="RowRead{TArg, TResult}"/>), taken from the model: the provider's quoting of its table and column names, and parameters made by the
-/// property's own type mapping, so a value is stored and compared exactly as EF Core's own statements would.
+/// count, the prepared row reads of <see cref="RowRead{TArg, TResult}"/>), taken from the model: the provider's
+/// quoting of its table and column names, and parameters made by the property's own type mapping, so a value is
+/// stored and compared exactly as EF Core's own statements would.
 /// </summary>
 public static class ModelSql
 {

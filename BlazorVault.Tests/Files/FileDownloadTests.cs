@@ -182,7 +182,23 @@ public abstract class FileDownloadTests(SharedVaultApp shared)
     private static HttpClient ClientFor(FilesTestClient user, string route) =>
         route.StartsWith("api/", StringComparison.Ordinal) ? user.Api : user.Browser;
 
-    public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : FileDownloadTests(shared), IClassFixture<SharedVaultApp.Sqlite>;
+    public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : FileDownloadTests(shared), IClassFixture<SharedVaultApp.Sqlite>
+    {
+        [Theory]
+        [MemberData(nameof(Routes))]
+        public async Task Download_WhoseBlobIsGoneFromTheDisk_Is404_NotAServerError(string route)
+        {
+            using var alice = await FilesTestClient.CreateAsync(shared.App);
+            var item = await alice.UploadAsync("lost.bin", FilesTestClient.RandomBytes(100));
+            var blobs = (BlazorVault.Storage.IPhysicalBlobFiles)shared.App.Services.GetRequiredService<BlazorVault.Storage.IBlobStore>();
+            File.Delete(blobs.GetPhysicalPath(item.Sha256)!);
+
+            using var response = await ClientFor(alice, route).GetAsync(string.Format(null, route, item.Id));
+
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Null(response.Content.Headers.ContentDisposition);
+        }
+    }
 
     public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : FileDownloadTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;
 }

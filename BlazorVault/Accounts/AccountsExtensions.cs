@@ -138,6 +138,8 @@ public static class AccountsExtensions
             .Configure<ApiTokenService, ValidatedTokenCache>((options, tokens, cache) =>
             {
                 options.MapInboundClaims = false;
+                // Nothing reads the token back from the ticket (GetTokenAsync): not stored on every request.
+                options.SaveToken = false;
                 options.TokenHandlers.Clear();
                 options.TokenHandlers.Add(cache);
                 options.TokenValidationParameters = tokens.ValidationParameters();

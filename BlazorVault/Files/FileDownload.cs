@@ -111,10 +111,9 @@ public sealed class FileDownloadResult(FileContent content, DownloadPlan? plan =
             headers.CacheControl = "no-store";
             inner = TypedResults.Redirect(url.AbsoluteUri);
         }
-        else if (Content.PhysicalPath is { } path && File.Exists(path))
+        else if (Content.PhysicalPath is { } path && await TrySendPhysicalFileAsync(httpContext, path, contentType, lastModified, etag))
         {
-            // Kestrel sends a physical file with sendfile, without copying it through our buffers.
-            inner = TypedResults.PhysicalFile(path, contentType, lastModified: lastModified, entityTag: etag, enableRangeProcessing: true);
+            return;
         }
         else if (await Content.OpenReadAsync(httpContext.RequestAborted) is { } stream)
         {
@@ -135,6 +134,23 @@ public sealed class FileDownloadResult(FileContent content, DownloadPlan? plan =
         }
 
         await inner.ExecuteAsync(httpContext);
+    }
+
+    /// <summary>
+    /// Kestrel sends a physical file with sendfile, without copying it through our buffers. The result looks the file up
+    /// itself before it writes anything; false, with nothing sent, when the blob's file is not there (no lookup of our own first).
+    /// </summary>
+    private static async Task<bool> TrySendPhysicalFileAsync(HttpContext httpContext, string path, string contentType, DateTimeOffset lastModified, EntityTagHeaderValue etag)
+    {
+        try
+        {
+            await TypedResults.PhysicalFile(path, contentType, lastModified: lastModified, entityTag: etag, enableRangeProcessing: true).ExecuteAsync(httpContext);
+            return true;
+        }
+        catch (FileNotFoundException) when (!httpContext.Response.HasStarted)
+        {
+            return false;
+        }
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)

@@ -546,6 +546,41 @@ public sealed class ShareRateLimitTests
         Assert.InRange(limited.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
     }
 
+    [Fact]
+    public async Task FileRequestUpload_InManyChunks_IsNotStoppedByTheRateLimit_WhileOtherRequestsStillCount()
+    {
+        await using var app = new VaultApp(settings: new Dictionary<string, string?> { ["Vault:Links:PermitsPerMinute"] = "3" });
+        using var owner = await FilesTestClient.CreateAsync(app);
+        using var created = await owner.Api.PostAsJsonAsync("api/links", new { kind = "upload" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var path = new Uri((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!).AbsolutePath.TrimStart('/');
+        using var visitor = new LinkVisitor(app);
+        using var creation = Files.Uploads.TusTestClient.Request(HttpMethod.Post, $"{path}/uploads");
+        creation.Headers.Add("Upload-Length", "8");
+        creation.Headers.Add("Upload-Metadata", "filename " + Convert.ToBase64String("chunks.bin"u8));
+        using var createdUpload = await visitor.Client.SendAsync(creation);
+        Assert.Equal(HttpStatusCode.Created, createdUpload.StatusCode);
+        var upload = createdUpload.Headers.Location!.OriginalString;
+
+        // Eight chunks of a byte, each after a HEAD for the offset (as a resuming client asks): far past three a minute.
+        for (var offset = 0; offset < 8; offset++)
+        {
+            Assert.Equal(offset, await Files.Uploads.TusTestClient.OffsetAsync(visitor.Client, upload));
+            using var chunk = await Files.Uploads.TusTestClient.PatchAsync(visitor.Client, upload, offset, [(byte)offset]);
+            Assert.Equal(HttpStatusCode.NoContent, chunk.StatusCode);
+        }
+
+        // The creation was one of the three: two more requests of the link pass, the next is refused.
+        for (var i = 0; i < 2; i++)
+        {
+            using var page = await visitor.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        using var limited = await visitor.Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+    }
+
     private static async Task<HttpStatusCode> DownloadFromAsync(HttpClient client, string forwardedFor)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "s/whatever/download");

@@ -17,6 +17,11 @@ internal static class SharedFileEndpoints
         ClientRateLimits.AnswerRefusals(options);
         options.AddPolicy(RateLimitPolicy, context =>
         {
+            if (ContinuesAnUpload(context.Request))
+            {
+                return RateLimitPartition.GetNoLimiter("upload");
+            }
+
             var settings = context.RequestServices.GetRequiredService<IOptions<ShareOptions>>().Value;
             // A form posted to a link's page is a password try: few per address and link (ShareOptions.PasswordTriesPerAddress).
             // (A file request's upload creation is a POST too, but no password try.)
@@ -26,6 +31,17 @@ internal static class SharedFileEndpoints
                 : ClientRateLimits.PerMinute(context, settings.PermitsPerMinute);
         });
     }
+
+    /// <summary>
+    /// A file request's upload going on: a PATCH of its bytes or a HEAD for its offset. Its creation was counted; the
+    /// upload is bound to the secret of the visitor who created it and its length was fixed (and charged to the request's
+    /// limits) then. A browser that sends a large file in chunks (<c>Vault:Uploads:BrowserChunkBytes</c>) makes one PATCH
+    /// per chunk, which would otherwise spend the address's budget and stop the file half-way with 429.
+    /// </summary>
+    private static bool ContinuesAnUpload(HttpRequest request) =>
+        (HttpMethods.IsPatch(request.Method) || HttpMethods.IsHead(request.Method))
+        && request.RouteValues.ContainsKey("id")
+        && request.Path.Value is { } path && path.Contains("/uploads/", StringComparison.Ordinal);
 
     /// <summary>
     /// Per client address and link, a sliding window as long as the link's pause: in any stretch of that length

@@ -38,6 +38,7 @@ public abstract class NotificationHttpTests(SharedVaultApp shared)
         Assert.Equal(bytes.Length, item.GetProperty("bytes").GetInt64());
         Assert.Equal(JsonValueKind.Null, item.GetProperty("readAt").ValueKind);
         Assert.Contains("“Budget 2027.xlsx” was downloaded", item.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, item.GetProperty("count").GetInt32());
 
         var bobs = await Downloads.ListAsync(bob);
         Assert.Empty(bobs.GetProperty("items").EnumerateArray());
@@ -80,6 +81,52 @@ public abstract class NotificationHttpTests(SharedVaultApp shared)
         static (string?, string?, string?, Guid, long) Facts(JsonElement i) =>
             (i.GetProperty("kind").GetString(), i.GetProperty("linkKind").GetString(), i.GetProperty("subject").GetString(),
              i.GetProperty("folderId").GetGuid(), i.GetProperty("bytes").GetInt64());
+    }
+
+    [Fact]
+    public async Task ABurstOfDownloads_OfOneLink_IsOneNotification_ThatCountsThem()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var file = await alice.UploadAsync("Slides.pdf", FilesTestClient.RandomBytes(10));
+        var (linkId, _) = await LinkVisitor.CreateLinkAsync(alice, file.Id);
+        var (otherId, _) = await LinkVisitor.CreateLinkAsync(alice, file.Id);
+        var start = DateTimeOffset.UtcNow;
+        ShareAccess Entry(Guid link, ShareAccessKind kind, int second, long? bytes, string browser) => new()
+        {
+            Id = Guid.CreateVersion7(start.AddSeconds(second)), LinkId = link, Kind = kind, At = start.AddSeconds(second), Browser = browser, Bytes = bytes,
+        };
+
+        // What one batch of the access log holds: three downloads of one link (not in time order), one of another, a start.
+        ShareAccess[] batch =
+        [
+            Entry(linkId, ShareAccessKind.DownloadStarted, 0, null, "Firefox"),
+            Entry(linkId, ShareAccessKind.DownloadCompleted, 0, 4_000, "Firefox"),
+            Entry(otherId, ShareAccessKind.DownloadCompleted, 1, 10, "curl"),
+            Entry(linkId, ShareAccessKind.DownloadCompleted, 3, 4_000, "Chrome"),
+            Entry(linkId, ShareAccessKind.DownloadCompleted, 2, 4_000, "Safari"),
+        ];
+        await using var scope = App.Services.CreateAsyncScope();
+        var made = await BlazorVault.Notifications.NotificationStore.ForAsync(
+            scope.ServiceProvider.GetRequiredService<VaultDbContext>(), batch, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, made.Count);
+        var burst = Assert.Single(made, n => n.LinkId == linkId);
+        Assert.Equal((3, 12_000L, "Chrome", start.AddSeconds(3)), (burst.Count, burst.Bytes, burst.Browser, burst.At));
+        Assert.Equal($"“Slides.pdf” was downloaded 3 times ({BlazorVault.Files.FileDisplay.Size(12_000)} in all).", BlazorVault.Notifications.NotificationItem.Of(burst).Text);
+        var single = Assert.Single(made, n => n.LinkId == otherId);
+        Assert.Equal((1, 10L, "curl"), (single.Count, single.Bytes, single.Browser));
+        Assert.Equal("“Slides.pdf” was downloaded (10 B, curl).", BlazorVault.Notifications.NotificationItem.Of(single).Text);
+    }
+
+    [Theory]
+    [InlineData(ShareLinkKind.Folder, BlazorVault.Notifications.NotificationKind.DownloadCompleted, "Someone downloaded 4 times from your shared folder “Inbox” (2.0 kB in all).")]
+    [InlineData(ShareLinkKind.Upload, BlazorVault.Notifications.NotificationKind.FileReceived, "Your file request into “Inbox” received 4 files (2.0 kB in all).")]
+    public void Text_OfSeveral_SaysHowMany(ShareLinkKind linkKind, BlazorVault.Notifications.NotificationKind kind, string expected)
+    {
+        var item = new BlazorVault.Notifications.NotificationItem(
+            Guid.Empty, kind, DateTimeOffset.UnixEpoch, Guid.Empty, linkKind, "Inbox", null, 2_000, "curl", null, Count: 4);
+
+        Assert.Equal(expected, item.Text);
     }
 
     private async Task<Guid> AddLinkAsync(string ownerId, ShareLinkKind kind, Guid? folderId)

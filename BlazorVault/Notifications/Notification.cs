@@ -42,11 +42,17 @@ public sealed class Notification
     /// <summary>The folder of the owner's drive to open from the notification: the file's, the shared one, the request's target; null for the root.</summary>
     public Guid? FolderId { get; set; }
 
-    /// <summary>The bytes sent (a download) or received (a file).</summary>
+    /// <summary>The bytes sent (a download) or received (a file); for several (<see cref="Count"/>), all of them together.</summary>
     public long? Bytes { get; set; }
 
-    /// <summary><see cref="BrowserFamily"/> of the visitor.</summary>
+    /// <summary><see cref="BrowserFamily"/> of the visitor (for several, the last one's).</summary>
     public required string Browser { get; set; }
+
+    /// <summary>
+    /// How many downloads (or received files) of this link it tells of: those that one batch of the access log writes
+    /// together (a burst, within about a second) are one notification, not one each.
+    /// </summary>
+    public int Count { get; set; } = 1;
 
     public DateTimeOffset? ReadAt { get; set; }
 }

@@ -10,11 +10,13 @@ namespace BlazorVault.Notifications;
 /// <param name="LinkKind"><c>file</c>, <c>folder</c> or <c>upload</c>.</param>
 /// <param name="Subject">The shared file's or folder's name (a file request's target folder's) when it happened; null for the drive's root.</param>
 /// <param name="FolderId">The folder of your drive it concerns (the file's, the shared one, the request's target); null for the root.</param>
-/// <param name="Bytes">The bytes sent or received.</param>
+/// <param name="Bytes">The bytes sent or received (for several, all of them).</param>
+/// <param name="Browser">The visitor's browser family (for several, the last one's).</param>
 /// <param name="Text">The notification as the app words it.</param>
+/// <param name="Count">How many downloads or received files it tells of: a burst on one link (within about a second) is one notification.</param>
 public sealed record NotificationResponse(
     Guid Id, string Kind, DateTimeOffset At, Guid LinkId, string LinkKind, string? Subject, Guid? FolderId, long? Bytes, string Browser,
-    DateTimeOffset? ReadAt, string Text);
+    DateTimeOffset? ReadAt, string Text, int Count);
 
 /// <param name="Total">How many match (all, or the unread ones with <c>unread=true</c>).</param>
 /// <param name="Unread">How many of yours are unread.</param>
@@ -90,7 +92,7 @@ internal static class NotificationEndpoints
             ShareLinkKind.Folder => "folder",
             ShareLinkKind.Upload => "upload",
             _ => "file",
-        }, n.Subject, n.FolderId, n.Bytes, n.Browser, n.ReadAt, n.Text);
+        }, n.Subject, n.FolderId, n.Bytes, n.Browser, n.ReadAt, n.Text, n.Count);
 
     private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

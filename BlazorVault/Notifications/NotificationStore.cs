@@ -8,7 +8,7 @@ namespace BlazorVault.Notifications;
 /// <summary>A notification as its owner reads it.</summary>
 public sealed record NotificationItem(
     Guid Id, NotificationKind Kind, DateTimeOffset At, Guid LinkId, ShareLinkKind LinkKind, string? Subject, Guid? FolderId,
-    long? Bytes, string Browser, DateTimeOffset? ReadAt)
+    long? Bytes, string Browser, DateTimeOffset? ReadAt, int Count = 1)
 {
     public bool IsRead => ReadAt is not null;
 
@@ -19,6 +19,17 @@ public sealed record NotificationItem(
         {
             var name = Subject is null ? "My files" : $"“{Subject}”";
             var size = Bytes is { } bytes ? FileDisplay.Size(bytes) : null;
+            if (Count > 1)
+            {
+                var inAll = size is null ? "" : $" ({size} in all)";
+                return (Kind, LinkKind) switch
+                {
+                    (NotificationKind.FileReceived, _) => $"Your file request into {name} received {Count} files{inAll}.",
+                    (_, ShareLinkKind.Folder) => $"Someone downloaded {Count} times from your shared folder {name}{inAll}.",
+                    _ => $"{name} was downloaded {Count} times{inAll}.",
+                };
+            }
+
             return (Kind, LinkKind) switch
             {
                 (NotificationKind.FileReceived, _) => $"Your file request into {name} received a file{(size is null ? "" : $" ({size})")}.",
@@ -31,7 +42,7 @@ public sealed record NotificationItem(
     private string Details(string? size) => size is null ? $" ({Browser})" : $" ({size}, {Browser})";
 
     internal static NotificationItem Of(Notification n) =>
-        new(n.Id, n.Kind, n.At, n.LinkId, n.LinkKind, n.Subject, n.FolderId, n.Bytes, n.Browser, n.ReadAt);
+        new(n.Id, n.Kind, n.At, n.LinkId, n.LinkKind, n.Subject, n.FolderId, n.Bytes, n.Browser, n.ReadAt, n.Count);
 }
 
 /// <summary>A page of a user's notifications, newest first, how many match in all, and how many of theirs are unread.</summary>
@@ -94,7 +105,8 @@ public sealed class NotificationStore(IDbContextFactory<VaultDbContext> dbFactor
 
     /// <summary>
     /// The notifications that access-log entries about to be written bring their links' owners: a download completed, a
-    /// file received. Returned, not saved: the caller writes them in the same transaction as the entries.
+    /// file received; one per link and kind for all of the batch's entries of it. Returned, not saved: the caller writes
+    /// them in the same transaction as the entries.
     /// </summary>
     internal static async Task<List<Notification>> ForAsync(VaultDbContext db, IEnumerable<ShareAccess> entries, CancellationToken cancellationToken)
     {
@@ -118,9 +130,10 @@ public sealed class NotificationStore(IDbContextFactory<VaultDbContext> dbFactor
             .Select(f => new { f.Id, f.Name })
             .ToDictionaryAsync(f => f.Id, f => f.Name, cancellationToken);
 
-        foreach (var entry in notable)
+        // A burst on one link (what this batch holds of it) is one notification: its last entry's time and visitor, with how many.
+        foreach (var burst in notable.GroupBy(a => (a.LinkId, a.Kind)))
         {
-            if (!links.TryGetValue(entry.LinkId, out var link))
+            if (!links.TryGetValue(burst.Key.LinkId, out var link))
             {
                 continue;
             }
@@ -142,18 +155,20 @@ public sealed class NotificationStore(IDbContextFactory<VaultDbContext> dbFactor
                 folderId = link.FolderId;
             }
 
+            var last = burst.MaxBy(a => a.At)!;
             made.Add(new Notification
             {
-                Id = Guid.CreateVersion7(entry.At),
+                Id = Guid.CreateVersion7(last.At),
                 OwnerId = link.CreatedById,
                 LinkId = link.Id,
-                Kind = entry.Kind == ShareAccessKind.UploadReceived ? NotificationKind.FileReceived : NotificationKind.DownloadCompleted,
-                At = entry.At,
+                Kind = burst.Key.Kind == ShareAccessKind.UploadReceived ? NotificationKind.FileReceived : NotificationKind.DownloadCompleted,
+                At = last.At,
                 LinkKind = link.Kind,
                 Subject = subject,
                 FolderId = folderId,
-                Bytes = entry.Bytes,
-                Browser = entry.Browser,
+                Bytes = burst.Any(a => a.Bytes is not null) ? burst.Sum(a => a.Bytes ?? 0) : null,
+                Browser = last.Browser,
+                Count = burst.Count(),
             });
         }
 

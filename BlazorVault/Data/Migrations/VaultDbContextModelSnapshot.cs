@@ -704,6 +704,9 @@ namespace BlazorVault.Data.Migrations
                     b.Property<long?>("Bytes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("FolderId")
                         .HasColumnType("TEXT");
 

@@ -713,6 +713,9 @@ namespace BlazorVault.Data.Migrations.PostgreSql
                     b.Property<long?>("Bytes")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
                     b.Property<Guid?>("FolderId")
                         .HasColumnType("uuid");
 

@@ -147,8 +147,18 @@ public sealed class FileDownloadResult(FileContent content, DownloadPlan? plan =
             await TypedResults.PhysicalFile(path, contentType, lastModified: lastModified, entityTag: etag, enableRangeProcessing: true).ExecuteAsync(httpContext);
             return true;
         }
-        catch (FileNotFoundException) when (!httpContext.Response.HasStarted)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && !httpContext.Response.HasStarted)
         {
+            // Not there at the lookup (nothing set yet), or gone between the lookup and the open: none of the file's answer stays.
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentLength = null;
+            response.ContentType = null;
+            foreach (var header in (string[])[HeaderNames.ETag, HeaderNames.LastModified, HeaderNames.AcceptRanges, HeaderNames.ContentRange])
+            {
+                response.Headers.Remove(header);
+            }
+
             return false;
         }
     }

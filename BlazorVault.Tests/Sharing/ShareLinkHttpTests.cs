@@ -547,6 +547,33 @@ public sealed class ShareRateLimitTests
     }
 
     [Fact]
+    public async Task SharedFolderThumbnails_HaveABudgetOfTheirOwn_ApartFromTheLinksRequests()
+    {
+        await using var app = new VaultApp(settings: new Dictionary<string, string?>
+        {
+            ["Vault:Links:PermitsPerMinute"] = "3",
+            ["Vault:Links:ThumbnailPermitsPerMinute"] = "5",
+        });
+        using var visitor = app.CreateBrowserClient();
+        var thumbnail = $"s/whatever/files/{Guid.NewGuid()}/thumbnail";
+
+        // A page of a shared folder asks for many thumbnails at once: past the link's three, up to their own five.
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync(thumbnail)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await visitor.GetAsync(thumbnail)).StatusCode);
+        // They took nothing of the link's own requests.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync("s/whatever/download")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await visitor.GetAsync("s/whatever/download")).StatusCode);
+    }
+
+    [Fact]
     public async Task FileRequestUpload_InManyChunks_IsNotStoppedByTheRateLimit_WhileOtherRequestsStillCount()
     {
         await using var app = new VaultApp(settings: new Dictionary<string, string?> { ["Vault:Links:PermitsPerMinute"] = "3" });

@@ -32,6 +32,13 @@ public sealed class ShareOptions
     public int PermitsPerMinute { get; set; } = 120;
 
     /// <summary>
+    /// Thumbnails of a folder link's files per client address per minute, counted apart from <see cref="PermitsPerMinute"/>:
+    /// each page of a shared folder of photos asks for up to 50 at once, and paging through one must not run out.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int ThumbnailPermitsPerMinute { get; set; } = 1_200;
+
+    /// <summary>
     /// Wrong passwords within <see cref="PasswordPause"/> (counted from the first of them) after which a link
     /// refuses every password, right or wrong, for <see cref="PasswordPause"/>. The pause is the link's and so
     /// everyone's on it; <see cref="PasswordTriesPerAddress"/> stops one client long before it gets there.

@@ -23,6 +23,11 @@ internal static class SharedFileEndpoints
             }
 
             var settings = context.RequestServices.GetRequiredService<IOptions<ShareOptions>>().Value;
+            if (IsThumbnail(context.Request))
+            {
+                return ClientRateLimits.PerMinute(context, settings.ThumbnailPermitsPerMinute, scope: "thumbnail");
+            }
+
             // A form posted to a link's page is a password try: few per address and link (ShareOptions.PasswordTriesPerAddress).
             // (A file request's upload creation is a POST too, but no password try.)
             return HttpMethods.IsPost(context.Request.Method) && context.Request.RouteValues.TryGetValue("link", out var link)
@@ -42,6 +47,9 @@ internal static class SharedFileEndpoints
         (HttpMethods.IsPatch(request.Method) || HttpMethods.IsHead(request.Method))
         && request.RouteValues.ContainsKey("id")
         && request.Path.Value is { } path && path.Contains("/uploads/", StringComparison.Ordinal);
+
+    private static bool IsThumbnail(HttpRequest request) =>
+        request.RouteValues.ContainsKey("fileId") && request.Path.Value is { } path && path.EndsWith("/thumbnail", StringComparison.Ordinal);
 
     /// <summary>
     /// Per client address and link, a sliding window as long as the link's pause: in any stretch of that length

@@ -119,7 +119,7 @@ public abstract class NotificationHttpTests(SharedVaultApp shared)
     }
 
     [Theory]
-    [InlineData(ShareLinkKind.Folder, BlazorVault.Notifications.NotificationKind.DownloadCompleted, "Someone downloaded 4 times from your shared folder “Inbox” (2.0 kB in all).")]
+    [InlineData(ShareLinkKind.Folder, BlazorVault.Notifications.NotificationKind.DownloadCompleted, "4 downloads from your shared folder “Inbox” (2.0 kB in all).")]
     [InlineData(ShareLinkKind.Upload, BlazorVault.Notifications.NotificationKind.FileReceived, "Your file request into “Inbox” received 4 files (2.0 kB in all).")]
     public void Text_OfSeveral_SaysHowMany(ShareLinkKind linkKind, BlazorVault.Notifications.NotificationKind kind, string expected)
     {

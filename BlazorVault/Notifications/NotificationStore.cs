@@ -25,7 +25,7 @@ public sealed record NotificationItem(
                 return (Kind, LinkKind) switch
                 {
                     (NotificationKind.FileReceived, _) => $"Your file request into {name} received {Count} files{inAll}.",
-                    (_, ShareLinkKind.Folder) => $"Someone downloaded {Count} times from your shared folder {name}{inAll}.",
+                    (_, ShareLinkKind.Folder) => $"{Count} downloads from your shared folder {name}{inAll}.",
                     _ => $"{name} was downloaded {Count} times{inAll}.",
                 };
             }

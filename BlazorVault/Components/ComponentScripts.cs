@@ -22,4 +22,22 @@ public static class ComponentScripts
         await module.DisposeAsync();
         return null;
     }
+
+    /// <summary>
+    /// Marks the page's body <c>data-circuit-ready</c> once the page answers clicks (browser tests wait for it). A circuit
+    /// that went away meanwhile (the app shutting down under it, the tab closed) leaves the mark out, instead of ending
+    /// with an unhandled error that the page would show.
+    /// </summary>
+    public static async Task MarkCircuitReadyAsync(IJSRuntime js)
+    {
+        ArgumentNullException.ThrowIfNull(js);
+        try
+        {
+            await js.InvokeVoidAsync("document.body.setAttribute", "data-circuit-ready", "");
+        }
+        catch (JSDisconnectedException)
+        {
+            // Nothing to mark: the page reconnects to a new circuit, which marks it.
+        }
+    }
 }

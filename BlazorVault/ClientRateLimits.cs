@@ -7,15 +7,11 @@ namespace BlazorVault;
 /// <summary>The one shape of rate limit the app uses: a fixed one-minute window per client address.</summary>
 public static class ClientRateLimits
 {
-    /// <param name="context">The request; its client address names the window.</param>
-    /// <param name="permits">Requests per minute.</param>
-    /// <param name="scope">Another window of the same address, apart from the policy's main one; null for that one.</param>
-    public static RateLimitPartition<string> PerMinute(HttpContext context, int permits, string? scope = null)
+    public static RateLimitPartition<string> PerMinute(HttpContext context, int permits)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         return RateLimitPartition.GetFixedWindowLimiter(
-            scope is null ? address : $"{scope} {address}",
+            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
     }
 

@@ -65,9 +65,13 @@ internal static class FileRequestEndpoints
             .AddEndpointFilter(TusFilter);
         visitor.MapPost("/", Create).WithName("CreateRequestUpload")
             .WithSummary("A file request's tus creation: Upload-Length and Upload-Metadata (filename, filetype, name, note) -> 201, Location.");
-        visitor.MapMethods("/{id}", [HttpMethods.Head], Head).WithName("GetRequestUploadOffset")
+        // Going on with an upload counts nothing: its creation was counted, it is bound to the secret of the visitor who
+        // created it, and its length was fixed (and charged to the request's limits) then. A browser sending a large file
+        // in chunks (Vault:Uploads:BrowserChunkBytes) makes one PATCH per chunk, which would otherwise spend the address's
+        // budget and stop the file half-way with 429.
+        visitor.MapMethods("/{id}", [HttpMethods.Head], Head).DisableRateLimiting().WithName("GetRequestUploadOffset")
             .WithSummary("tus: Upload-Offset and Upload-Length of the visitor's own upload.");
-        visitor.MapPatch("/{id}", Patch).WithName("AppendToRequestUpload")
+        visitor.MapPatch("/{id}", Patch).DisableRateLimiting().WithName("AppendToRequestUpload")
             .WithSummary("tus: appends the body at Upload-Offset to the visitor's own upload.")
             .Accepts<Stream>(TusEndpoints.OffsetContentType);
         visitor.MapDelete("/{id}", Terminate).WithName("TerminateRequestUpload")

@@ -12,22 +12,15 @@ internal static class SharedFileEndpoints
 {
     public const string RateLimitPolicy = "share";
 
+    /// <summary>For a folder link's thumbnails: each page of a shared folder of photos asks for up to 50 at once.</summary>
+    public const string ThumbnailRateLimitPolicy = "share-thumbnails";
+
     public static void AddShareRateLimit(RateLimiterOptions options)
     {
         ClientRateLimits.AnswerRefusals(options);
         options.AddPolicy(RateLimitPolicy, context =>
         {
-            if (ContinuesAnUpload(context.Request))
-            {
-                return RateLimitPartition.GetNoLimiter("upload");
-            }
-
             var settings = context.RequestServices.GetRequiredService<IOptions<ShareOptions>>().Value;
-            if (IsThumbnail(context.Request))
-            {
-                return ClientRateLimits.PerMinute(context, settings.ThumbnailPermitsPerMinute, scope: "thumbnail");
-            }
-
             // A form posted to a link's page is a password try: few per address and link (ShareOptions.PasswordTriesPerAddress).
             // (A file request's upload creation is a POST too, but no password try.)
             return HttpMethods.IsPost(context.Request.Method) && context.Request.RouteValues.TryGetValue("link", out var link)
@@ -35,21 +28,10 @@ internal static class SharedFileEndpoints
                 ? PasswordTries(context, link as string ?? "", settings)
                 : ClientRateLimits.PerMinute(context, settings.PermitsPerMinute);
         });
+        // Thumbnails of a folder link's files: a window of their own per address (ShareOptions.ThumbnailPermitsPerMinute).
+        options.AddPolicy(ThumbnailRateLimitPolicy, context => ClientRateLimits.PerMinute(
+            context, context.RequestServices.GetRequiredService<IOptions<ShareOptions>>().Value.ThumbnailPermitsPerMinute));
     }
-
-    /// <summary>
-    /// A file request's upload going on: a PATCH of its bytes or a HEAD for its offset. Its creation was counted; the
-    /// upload is bound to the secret of the visitor who created it and its length was fixed (and charged to the request's
-    /// limits) then. A browser that sends a large file in chunks (<c>Vault:Uploads:BrowserChunkBytes</c>) makes one PATCH
-    /// per chunk, which would otherwise spend the address's budget and stop the file half-way with 429.
-    /// </summary>
-    private static bool ContinuesAnUpload(HttpRequest request) =>
-        (HttpMethods.IsPatch(request.Method) || HttpMethods.IsHead(request.Method))
-        && request.RouteValues.ContainsKey("id")
-        && request.Path.Value is { } path && path.Contains("/uploads/", StringComparison.Ordinal);
-
-    private static bool IsThumbnail(HttpRequest request) =>
-        request.RouteValues.ContainsKey("fileId") && request.Path.Value is { } path && path.EndsWith("/thumbnail", StringComparison.Ordinal);
 
     /// <summary>
     /// Per client address and link, a sliding window as long as the link's pause: in any stretch of that length

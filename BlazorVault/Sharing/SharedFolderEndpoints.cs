@@ -52,7 +52,7 @@ internal static class SharedFolderEndpoints
             .ExcludeFromDescription();
         endpoints.MapGet("/s/{link}/files/{fileId:guid}/thumbnail", Thumbnail)
             .AllowAnonymous()
-            .RequireRateLimiting(SharedFileEndpoints.RateLimitPolicy)
+            .RequireRateLimiting(SharedFileEndpoints.ThumbnailRateLimitPolicy)
             .ExcludeFromDescription();
         return endpoints;
     }

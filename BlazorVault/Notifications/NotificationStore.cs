@@ -108,27 +108,27 @@ public sealed class NotificationStore(IDbContextFactory<VaultDbContext> dbFactor
     /// file received; one per link and kind for all of the batch's entries of it. Returned, not saved: the caller writes
     /// them in the same transaction as the entries.
     /// </summary>
-    internal static async Task<List<Notification>> ForAsync(VaultDbContext db, IEnumerable<ShareAccess> entries, CancellationToken cancellationToken)
+    internal static async Task<List<Notification>> ForAsync(VaultDbContext db, IReadOnlyCollection<ShareAccess> entries, CancellationToken cancellationToken) =>
+        For(entries, await LinksAsync(db, [.. entries.Select(a => a.LinkId).Distinct()], cancellationToken));
+
+    /// <summary>
+    /// What notifications say of each of these links that still exists (the access log writes only their entries): its
+    /// owner and kind, and the name of its file or folder. One statement for a whole batch of the log.
+    /// </summary>
+    internal static async Task<Dictionary<Guid, NotifiedLink>> LinksAsync(VaultDbContext db, IReadOnlyCollection<Guid> linkIds, CancellationToken cancellationToken) =>
+        await (
+            from l in db.ShareLinks.AsNoTracking()
+            where linkIds.Contains(l.Id)
+            from f in db.Files.AsNoTracking().Where(f => f.Id == l.FileId).DefaultIfEmpty()
+            from d in db.Folders.AsNoTracking().Where(d => d.Id == l.FolderId).DefaultIfEmpty()
+            select new NotifiedLink(l.Id, l.CreatedById, l.Kind, l.FileId, l.FolderId, f == null ? null : f.Name, f == null ? null : f.FolderId, d == null ? null : d.Name))
+            .ToDictionaryAsync(l => l.Id, cancellationToken);
+
+    /// <summary>The notifications of <see cref="ForAsync"/>, from the links <see cref="LinksAsync"/> read.</summary>
+    internal static List<Notification> For(IEnumerable<ShareAccess> entries, IReadOnlyDictionary<Guid, NotifiedLink> links)
     {
         var made = new List<Notification>();
-        var notable = entries.Where(a => a.Kind is ShareAccessKind.DownloadCompleted or ShareAccessKind.UploadReceived).ToList();
-        if (notable.Count == 0)
-        {
-            return made;
-        }
-
-        var linkIds = notable.Select(a => a.LinkId).Distinct().ToList();
-        var links = await db.ShareLinks.AsNoTracking().Where(l => linkIds.Contains(l.Id))
-            .Select(l => new { l.Id, l.CreatedById, l.Kind, l.FileId, l.FolderId })
-            .ToDictionaryAsync(l => l.Id, cancellationToken);
-        var fileIds = links.Values.Where(l => l.FileId is not null).Select(l => l.FileId!.Value).ToList();
-        var files = await db.Files.AsNoTracking().Where(f => fileIds.Contains(f.Id))
-            .Select(f => new { f.Id, f.Name, f.FolderId })
-            .ToDictionaryAsync(f => f.Id, cancellationToken);
-        var folderIds = links.Values.Where(l => l.FileId is null && l.FolderId is not null).Select(l => l.FolderId!.Value).ToList();
-        var folders = await db.Folders.AsNoTracking().Where(f => folderIds.Contains(f.Id))
-            .Select(f => new { f.Id, f.Name })
-            .ToDictionaryAsync(f => f.Id, f => f.Name, cancellationToken);
+        var notable = entries.Where(a => a.Kind is ShareAccessKind.DownloadCompleted or ShareAccessKind.UploadReceived);
 
         // A burst on one link (what this batch holds of it) is one notification: its last entry's time and visitor, with how many.
         foreach (var burst in notable.GroupBy(a => (a.LinkId, a.Kind)))
@@ -140,19 +140,18 @@ public sealed class NotificationStore(IDbContextFactory<VaultDbContext> dbFactor
 
             string? subject;
             Guid? folderId;
-            if (link.FileId is { } fileId)
+            if (link.FileId is not null)
             {
-                if (!files.TryGetValue(fileId, out var file))
+                if (link.FileName is null)
                 {
                     continue;
                 }
 
-                (subject, folderId) = (file.Name, file.FolderId);
+                (subject, folderId) = (link.FileName, link.FileFolderId);
             }
             else
             {
-                subject = link.FolderId is { } id && folders.TryGetValue(id, out var name) ? name : null;
-                folderId = link.FolderId;
+                (subject, folderId) = (link.FolderName, link.FolderId);
             }
 
             var last = burst.MaxBy(a => a.At)!;
@@ -175,3 +174,7 @@ public sealed class NotificationStore(IDbContextFactory<VaultDbContext> dbFactor
         return made;
     }
 }
+
+/// <summary>A link as <see cref="NotificationStore.LinksAsync"/> reads it: its file's name and folder, or its folder's name.</summary>
+internal sealed record NotifiedLink(
+    Guid Id, string CreatedById, ShareLinkKind Kind, Guid? FileId, Guid? FolderId, string? FileName, Guid? FileFolderId, string? FolderName);

@@ -98,15 +98,15 @@ public sealed class ShareAccessLog(
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             // A link deleted (with its file) since the entry was made takes its entries with it.
-            var ids = batch.Select(a => a.LinkId).Distinct().ToList();
-            var live = (await db.ShareLinks.Where(l => ids.Contains(l.Id)).Select(l => l.Id).ToListAsync(cancellationToken)).ToHashSet();
-            var written = batch.Where(a => live.Contains(a.LinkId)).ToList();
-            var notified = await Notifications.NotificationStore.ForAsync(db, written, cancellationToken);
+            var links = await Notifications.NotificationStore.LinksAsync(db, [.. batch.Select(a => a.LinkId).Distinct()], cancellationToken);
+            var written = batch.Where(a => links.ContainsKey(a.LinkId)).ToList();
+            var notified = Notifications.NotificationStore.For(written, links);
             // The owner's notifications go in the same transaction as the entries they come from: both or neither.
             // Plain multi-row inserts: nothing reads these objects back, and SaveChanges' tracking cost more than the log's own write.
             // In turn with the other batched writers here: on SQLite, colliding writers sleep in busy retries.
+            // Unsynced: a crash loses up to the last second of entries anyway, and a sync here would hold the write turn.
             using (await writeGate.EnterAsync(cancellationToken))
-            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            await using (var transaction = await UnsyncedTransaction.BeginAsync(db, cancellationToken))
             {
                 await BulkInsert.AddAsync(db, written, cancellationToken);
                 await BulkInsert.AddAsync(db, notified, cancellationToken);

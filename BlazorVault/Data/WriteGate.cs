@@ -4,7 +4,7 @@ namespace BlazorVault.Data;
 /// On SQLite, the writes of hot paths (a limited link's count, the batched counters) take turns in this
 /// process before they take the database's write lock. The database still decides (a second process
 /// is arbitrated by SQLite's own lock); the gate only keeps this process's writers from colliding there,
-/// where the loser sleeps in Microsoft.Data.Sqlite's busy retry instead of simply waiting its turn. On
+/// where the loser sleeps in busy retries (see LeanSqliteConnection.BusyTimeout) instead of simply waiting its turn. On
 /// PostgreSQL, which locks rows, not the database, it lets everyone through.
 /// </summary>
 public sealed class WriteGate(VaultDatabase database)

@@ -155,7 +155,8 @@ public abstract class LinkPasswordHttpTests(SharedVaultApp shared)
     public async Task AccessLog_RecordsViewsFailuresAndDownloads_WithTheNetworkAndBrowserOnly()
     {
         using var alice = await FilesTestClient.CreateAsync(App);
-        var bytes = FilesTestClient.RandomBytes(12_345);
+        // Larger than a small file (LoggedDownload.CountingBodyFeature.SmallFile), whose start is not logged apart.
+        var bytes = FilesTestClient.RandomBytes(100_000);
         var file = await alice.UploadAsync("logged.bin", bytes);
         var (id, path) = await LinkVisitor.CreateLinkAsync(alice, file.Id, new { password = Password });
         using var visitor = new LinkVisitor(App, "203.0.113.77");
@@ -203,6 +204,38 @@ public abstract class LinkPasswordHttpTests(SharedVaultApp shared)
         Assert.Equal(6, log.GetProperty("total").GetInt32());
         var page2 = await alice.Api.GetFromJsonAsync<JsonElement>($"api/links/{id}/log?page=2&pageSize=4");
         Assert.Equal(2, page2.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task AccessLog_OfASmallFilesDownload_IsOneEntry_ItsEnd()
+    {
+        using var alice = await FilesTestClient.CreateAsync(App);
+        var bytes = FilesTestClient.RandomBytes((int)LoggedDownload.CountingBodyFeature.SmallFile);
+        var file = await alice.UploadAsync("small.bin", bytes);
+        var (id, path) = await LinkVisitor.CreateLinkAsync(alice, file.Id);
+        using var visitor = new LinkVisitor(App, "203.0.113.77");
+        using (var redirect = await visitor.Client.GetAsync(path + "/download"))
+        using (var served = await visitor.Client.GetAsync(App.PathOf(redirect.Headers.Location)!.TrimStart('/')))
+        {
+            Assert.Equal(bytes, await served.Content.ReadAsByteArrayAsync());
+        }
+
+        // The server logs the end once the send returns, which can be just after the client has every byte.
+        async Task<JsonElement> LogAsync()
+        {
+            await App.Services.GetRequiredService<ShareAccessLog>().FlushAsync(TestContext.Current.CancellationToken);
+            return await alice.Api.GetFromJsonAsync<JsonElement>($"api/links/{id}/log");
+        }
+
+        var log = await LogAsync();
+        for (var attempt = 0; attempt < 50 && log.GetProperty("total").GetInt32() == 0; attempt++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            log = await LogAsync();
+        }
+
+        var entry = Assert.Single(log.GetProperty("items").EnumerateArray());
+        Assert.Equal(("downloadCompleted", (long)bytes.Length), (entry.GetProperty("kind").GetString(), entry.GetProperty("bytes").GetInt64()));
     }
 
     [Fact]

@@ -7,8 +7,10 @@ namespace BlazorVault.Sharing;
 
 /// <summary>
 /// A share link's download that enters the link's access log: "started" before the first byte, then
-/// "completed" or "interrupted" with the bytes the app sent, counted as they pass to the server. Logging
-/// only buffers (<see cref="ShareAccessLog"/>), so the download never waits for it.
+/// "completed" or "interrupted" with the bytes the app sent, counted as they pass to the server. A small
+/// file (up to <see cref="CountingBodyFeature.SmallFile"/>) goes out in one send, so its start and its end
+/// are one moment and only the end is logged: one entry says it all, and the log's write per download halves.
+/// Logging only buffers (<see cref="ShareAccessLog"/>), so the download never waits for it.
 /// </summary>
 public sealed class LoggedDownload(FileDownloadResult inner, RedeemedDownload download, ShareClient client, ShareAccessLog log) : IResult, IEndpointMetadataProvider
 {
@@ -22,7 +24,12 @@ public sealed class LoggedDownload(FileDownloadResult inner, RedeemedDownload do
             return;
         }
 
-        log.Record(download.LinkId, ShareAccessKind.DownloadStarted, client);
+        var plan = download.Plan;
+        if ((plan.Answer == DownloadAnswer.Partial ? plan.To - plan.From + 1 : download.Content.File.Size) > CountingBodyFeature.SmallFile)
+        {
+            log.Record(download.LinkId, ShareAccessKind.DownloadStarted, client);
+        }
+
         var body = httpContext.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var counting = new CountingStream(body.Stream);
         var wrapped = new CountingBodyFeature(counting, body);

@@ -1,6 +1,4 @@
-using System.Text;
 using BlazorVault.Data;
-using BlazorVault.Files;
 using BlazorVault.Sharing;
 using BlazorVault.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -16,9 +14,7 @@ public abstract class BulkInsertTests(DatabaseProvider provider) : IAsyncLifetim
     public async ValueTask InitializeAsync()
     {
         _bed = await FilesTestBed.CreateAsync(provider: provider);
-        var alice = await _bed.AddUserAsync("alice");
-        var file = Assert.IsType<UploadResult.Stored>(await _bed.Files.UploadAsync(alice, "a.txt", "text/plain", new MemoryStream(Encoding.UTF8.GetBytes("a")))).File;
-        _linkId = Assert.IsType<CreateLinkResult.Created>(await _bed.Links.CreateAsync(alice, file.Id, TimeSpan.FromDays(1), null)).Link.Id;
+        _linkId = await _bed.AddSharedFileAsync("alice");
     }
 
     public ValueTask DisposeAsync() => _bed.DisposeAsync();

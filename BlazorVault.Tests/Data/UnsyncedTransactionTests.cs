@@ -1,7 +1,5 @@
 using System.Data.Common;
-using System.Text;
 using BlazorVault.Data;
-using BlazorVault.Files;
 using BlazorVault.Sharing;
 using BlazorVault.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -21,9 +19,7 @@ public abstract class UnsyncedTransactionTests(DatabaseProvider provider) : IAsy
     public async ValueTask InitializeAsync()
     {
         _bed = await FilesTestBed.CreateAsync(provider: provider);
-        var alice = await _bed.AddUserAsync("alice");
-        var file = Assert.IsType<UploadResult.Stored>(await _bed.Files.UploadAsync(alice, "a.txt", "text/plain", new MemoryStream(Encoding.UTF8.GetBytes("a")))).File;
-        _linkId = Assert.IsType<CreateLinkResult.Created>(await _bed.Links.CreateAsync(alice, file.Id, TimeSpan.FromDays(1), null)).Link.Id;
+        _linkId = await _bed.AddSharedFileAsync("alice");
     }
 
     public ValueTask DisposeAsync() => _bed.DisposeAsync();

@@ -96,6 +96,14 @@ public sealed class FilesTestBed : IAsyncDisposable
         return user.Id;
     }
 
+    /// <summary>A user with one small file shared by a link: what rows about a link (its access log) need to point at.</summary>
+    public async Task<Guid> AddSharedFileAsync(string userName)
+    {
+        var owner = await AddUserAsync(userName);
+        var file = Assert.IsType<UploadResult.Stored>(await Files.UploadAsync(owner, "a.txt", "text/plain", new MemoryStream("a"u8.ToArray()))).File;
+        return Assert.IsType<CreateLinkResult.Created>(await Links.CreateAsync(owner, file.Id, TimeSpan.FromDays(1), null)).Link.Id;
+    }
+
     public async Task<int> CountRowsAsync()
     {
         await using var db = await _services.GetRequiredService<IDbContextFactory<VaultDbContext>>().CreateDbContextAsync();

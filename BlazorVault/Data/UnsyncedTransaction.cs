@@ -11,9 +11,9 @@ namespace BlazorVault.Data;
 /// connection for the one transaction (a WAL commit without a sync); on PostgreSQL, <c>SET LOCAL synchronous_commit
 /// TO OFF</c> (no wait for the WAL flush). A power cut can lose such a commit, never tear it or anything else: the
 /// database stays whole, and every durable commit after it (an upload's, a limited link's count) syncs the log it
-/// follows, so this one with it. Measured on SQLite under share-download load, the access log's sync per batch was
-/// most of the database's share of a download's CPU, and each batch held the write turn of limited links' counts
-/// (<see cref="WriteGate"/>) through its sync.
+/// follows, so this one with it. On SQLite each access-log batch held the write turn that limited links' counts wait
+/// for (<see cref="WriteGate"/>) through its sync: measured side by side under share-download load, without that sync
+/// limited links served 3–12% more downloads a second over three runs, links without a limit 3–7% more.
 /// </summary>
 public sealed class UnsyncedTransaction : IAsyncDisposable
 {

@@ -31,6 +31,7 @@ if (await app.TryRunCheckCommandAsync(args))
 
 // First: everything after it (rate limits, logs, share links) sees the client and host the proxy saw.
 app.UseVaultForwardedHeaders();
+app.UseNoNewCircuitsWhileStopping(app.Lifetime.ApplicationStopping);
 app.UseSecurityHeaders();
 app.UseViewerCulture();
 app.UseVaultErrorAnswers();

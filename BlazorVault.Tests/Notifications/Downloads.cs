@@ -21,12 +21,35 @@ internal static class Downloads
             page.EnsureSuccessStatusCode();
         }
 
+        var publicId = linkPath.Split('/')[^1];
+        var before = await CompletedAsync(app, publicId);
         using (var download = await visitor.GetAsync(linkPath + "/download"))
         {
             Assert.Equal(expected, await download.Content.ReadAsByteArrayAsync());
         }
 
-        await app.Services.GetRequiredService<ShareAccessLog>().FlushAsync(TestContext.Current.CancellationToken);
+        // The server logs a download's end once its send returns, which can be just after the client has every byte.
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            await app.Services.GetRequiredService<ShareAccessLog>().FlushAsync(TestContext.Current.CancellationToken);
+            if (await CompletedAsync(app, publicId) > before)
+            {
+                return;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail($"The download of {linkPath} never reached the access log.");
+    }
+
+    private static async Task<int> CompletedAsync(VaultApp app, string publicId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
+        return await db.ShareAccesses.CountAsync(
+            a => a.Kind == ShareAccessKind.DownloadCompleted && db.ShareLinks.Any(l => l.Id == a.LinkId && l.PublicId == publicId),
+            TestContext.Current.CancellationToken);
     }
 
     public static async Task<string> UserIdAsync(VaultApp app, FilesTestClient user)

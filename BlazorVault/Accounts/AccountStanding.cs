@@ -42,11 +42,19 @@ public sealed record UserStanding(string? SecurityStamp, DateTimeOffset? Disable
 public sealed class UserStandings(BlazorVault.Data.ReadLanes reads)
 {
     private static readonly BlazorVault.Data.RowRead<string, UserStanding> Standing = new(
-        sql => $"SELECT {sql.Select<VaultUser>(nameof(VaultUser.SecurityStamp))}, {sql.Select<VaultUser>(nameof(VaultUser.DisabledAt))}, "
-            + $"{sql.Select<VaultUser>(nameof(VaultUser.LockoutEnd))} FROM {sql.Table<VaultUser>()} "
+        sql => $"SELECT {Select(sql)} FROM {sql.Table<VaultUser>()} "
             + $"WHERE {sql.Column<VaultUser>(nameof(VaultUser.Id))} = {sql.Parameter<VaultUser>(nameof(VaultUser.Id))}",
         static (values, id) => values.Set(0, id),
-        static row => new UserStanding(row.GetStringOrNull(0), row.GetOrNull<DateTimeOffset>(1), row.GetOrNull<DateTimeOffset>(2)));
+        static row => Of(row, 0));
 
     public Task<UserStanding?> FindAsync(string id, CancellationToken cancellationToken) => reads.RowAsync(Standing, id, cancellationToken);
+
+    /// <summary>The columns of a <see cref="UserStanding"/> in a statement that joins the user's row (read back by <see cref="Of"/>).</summary>
+    internal static string Select(BlazorVault.Data.RowSql sql, string? alias = null) =>
+        $"{sql.Select<VaultUser>(nameof(VaultUser.SecurityStamp), alias)}, {sql.Select<VaultUser>(nameof(VaultUser.DisabledAt), alias)}, "
+        + $"{sql.Select<VaultUser>(nameof(VaultUser.LockoutEnd), alias)}";
+
+    /// <summary>The <see cref="UserStanding"/> whose columns (<see cref="Select"/>) start at <paramref name="start"/>.</summary>
+    internal static UserStanding Of(BlazorVault.Data.Row row, int start) =>
+        new(row.GetStringOrNull(start), row.GetOrNull<DateTimeOffset>(start + 1), row.GetOrNull<DateTimeOffset>(start + 2));
 }

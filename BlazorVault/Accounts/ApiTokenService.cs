@@ -55,22 +55,35 @@ public sealed class ApiTokenService(
     /// stamp the token was issued under. One primary-key lookup per request, not cached, so a deleted or
     /// disabled account or a changed password ends its tokens at once, on every app instance.
     /// </summary>
+    /// <remarks>
+    /// An endpoint that reads the user's row anyway may take the check over (<see cref="TokenUserChecks"/>): then
+    /// this only hands it the token's user and stamp, and the endpoint's one statement reads both.
+    /// </remarks>
     public static async Task CheckUserAsync(TokenValidatedContext context)
     {
         var services = context.HttpContext.RequestServices;
-        var user = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub) is { } id
-            ? await services.GetRequiredService<UserStandings>().FindAsync(id, context.HttpContext.RequestAborted)
-            : null;
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        if (AccountStanding.Refusal(user, now, services.GetRequiredService<IOptions<IdentityOptions>>().Value) is { } refusal)
+        var id = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub);
+        var stamp = context.Principal?.FindFirstValue(StampClaim);
+        if (id is not null && stamp is not null && TokenUserChecks.TryDefer(context.HttpContext, id, stamp))
+        {
+            return;
+        }
+
+        var user = id is null ? null : await services.GetRequiredService<UserStandings>().FindAsync(id, context.HttpContext.RequestAborted);
+        if (Refusal(user, stamp, services) is { } refusal)
         {
             context.Fail(refusal);
         }
-        else if (context.Principal?.FindFirstValue(StampClaim) is not { } stamp
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stamp), Encoding.ASCII.GetBytes(KnownStampDigest(user!.SecurityStamp, now))))
-        {
-            context.Fail("The token was issued before the user's security stamp changed.");
-        }
+    }
+
+    /// <summary>Why a token of <paramref name="user"/> carrying <paramref name="stamp"/> is refused now; null when it stands.</summary>
+    internal static string? Refusal(UserStanding? user, string? stamp, IServiceProvider services)
+    {
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        return AccountStanding.Refusal(user, now, services.GetRequiredService<IOptions<IdentityOptions>>().Value) is { } refusal ? refusal
+            : stamp is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stamp), Encoding.ASCII.GetBytes(KnownStampDigest(user!.SecurityStamp, now)))
+                ? "The token was issued before the user's security stamp changed."
+            : null;
     }
 
     // A digest depends on the stamp alone: worked out once per stamp read (a hash per request was about 2% of a download).

@@ -1,3 +1,4 @@
+using BlazorVault.Accounts;
 using BlazorVault.Data;
 using BlazorVault.Files.Tree;
 using BlazorVault.Storage;
@@ -433,6 +434,33 @@ public sealed class FileService(
         var file = await GetAsync(ownerId, id, cancellationToken);
         return file is null ? null : ContentOf(file);
     }
+
+    /// <summary>
+    /// <see cref="OpenAsync"/> and the owner's <see cref="UserStanding"/> in one statement, for a token whose user check
+    /// was left to this read (<see cref="TokenUserChecks"/>). Standing null: the user is gone (and so is the file).
+    /// </summary>
+    public async Task<(UserStanding? Standing, FileContent? Content)> OpenWithStandingAsync(string ownerId, Guid id, CancellationToken cancellationToken = default)
+    {
+        var found = await reads.RowAsync(StandingAndOwnedLiveFile, (ownerId, id), cancellationToken);
+        return (found?.Standing, found?.File is { } file ? ContentOf(file) : null);
+    }
+
+    private sealed record StandingAndFile(UserStanding Standing, FileItem? File);
+
+    // The user's row, and the file's when it is theirs and live: one statement for a bearer download (OwnedLiveFile's conditions).
+    private static readonly RowRead<(string Owner, Guid Id), StandingAndFile> StandingAndOwnedLiveFile = new(
+        sql => $"SELECT {UserStandings.Select(sql, "u")}, {SelectItem(sql, "f")} "
+            + $"FROM {sql.Table<VaultUser>("u")} LEFT JOIN {sql.Table<StoredFile>("f")} "
+            + $"ON {sql.Column<StoredFile>(nameof(StoredFile.Id), "f")} = {sql.Parameter<StoredFile>(nameof(StoredFile.Id))} "
+            + $"AND {sql.Column<StoredFile>(nameof(StoredFile.OwnerId), "f")} = {sql.Column<VaultUser>(nameof(VaultUser.Id), "u")} "
+            + $"AND {sql.Column<StoredFile>(nameof(StoredFile.TrashId), "f")} IS NULL "
+            + $"WHERE {sql.Column<VaultUser>(nameof(VaultUser.Id), "u")} = {sql.Parameter<VaultUser>(nameof(VaultUser.Id))}",
+        static (values, a) =>
+        {
+            values.Set(0, a.Id);
+            values.Set(1, a.Owner);
+        },
+        static row => new StandingAndFile(UserStandings.Of(row, 0), row.GetOrNull<Guid>(3) is null ? null : ItemOf(row, 3)));
 
     /// <summary>
     /// Opens any live file by id, whoever owns it: only for callers that checked their own permission

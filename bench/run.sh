@@ -373,9 +373,10 @@ LIMITED_LINK=$(curl -fsS -X POST "$APP/api/files/$SMALL_ID/links" -H "Authorizat
     -d '{"maxDownloads":1000000}' | jq -r .url)/download
 LIMITED_GRANT=$(curl -sS -o /dev/null -w '%{redirect_url}' "$LIMITED_LINK")
 [[ $LIMITED_GRANT == *token=* ]] || die "the limited share link did not redirect to a download grant"
-for url in "$APP/api/files/$SMALL_ID/content" "$SMALL_GRANT" "$NGX/small.bin" "$APP/bench/bare/$SMALL_SHA"; do  # warm-up
+for url in "$APP/api/files/$SMALL_ID/content" "$SMALL_GRANT" "$LIMITED_GRANT" "$NGX/small.bin" "$APP/bench/bare/$SMALL_SHA"; do  # warm-up
     wrk -t2 -c"$WRK_CONNECTIONS" -d2s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null
 done
+wrk -t2 -c"$WRK_CONNECTIONS" -d2s -H "Cookie: BlazorVault.Session=$SESSION" "$APP/download/$SMALL_ID" >/dev/null
 rps_bearer=() rps_link=() rps_nginx=() r_rps_bearer=() r_rps_link=()
 rps_bare=() rps_cookie=() rps_limited=() r_bare_bearer=() r_bare_cookie=() r_bare_link=() r_bare_limited=() r_bare_nginx=()
 p99_bare=() p99_link=() p99_limited=() r_p99_link=() r_p99_limited=()

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using BlazorVault.Data;
+using BlazorVault.Files;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -38,20 +39,46 @@ public sealed class DatabaseTicketStore(
 
     // Every cookie request asks this: a statement prepared on a warm connection (RowRead, ReadLanes).
     private static readonly RowRead<(string Key, DateTimeOffset Now), SessionRow> Session = new(
-        sql => $"SELECT {sql.Select<UserSession>(nameof(UserSession.Ticket), "s")}, {sql.Select<UserSession>(nameof(UserSession.SecurityStamp), "s")}, "
-            + $"{sql.Select<UserSession>(nameof(UserSession.LastSeenAt), "s")}, {sql.Select<VaultUser>(nameof(VaultUser.SecurityStamp), "u")}, "
-            + $"{sql.Select<VaultUser>(nameof(VaultUser.LockoutEnd), "u")}, {sql.Select<VaultUser>(nameof(VaultUser.DisabledAt), "u")} "
-            + $"FROM {sql.Table<UserSession>("s")} INNER JOIN {sql.Table<VaultUser>("u")} "
-            + $"ON {sql.Column<UserSession>(nameof(UserSession.UserId), "s")} = {sql.Column<VaultUser>(nameof(VaultUser.Id), "u")} "
-            + $"WHERE {sql.Column<UserSession>(nameof(UserSession.Id), "s")} = {sql.Parameter<UserSession>(nameof(UserSession.Id))} "
-            + $"AND {sql.Column<UserSession>(nameof(UserSession.ExpiresAt), "s")} > {sql.Parameter<UserSession>(nameof(UserSession.ExpiresAt))}",
+        sql => $"SELECT {SelectSession(sql)} {FromSession(sql)} {WhereSession(sql)}",
         static (values, a) =>
         {
             values.Set(0, a.Key);
             values.Set(1, a.Now);
         },
-        static row => new SessionRow(
-            row.Get<byte[]>(0), row.Get<string>(1), row.Get<DateTimeOffset>(2), row.GetStringOrNull(3) ?? "", row.GetOrNull<DateTimeOffset>(4), row.GetOrNull<DateTimeOffset>(5)));
+        static row => SessionOf(row));
+
+    // The same, with the file the endpoint asks for when it is the session user's and live (OwnedFileReadAhead).
+    private static readonly RowRead<(string Key, DateTimeOffset Now, Guid FileId), SessionAndFile> SessionWithFile = new(
+        sql => $"SELECT {SelectSession(sql)}, {sql.Select<UserSession>(nameof(UserSession.UserId), "s")}, {FileService.SelectItem(sql, "f")} "
+            + $"{FromSession(sql)} LEFT JOIN {sql.Table<StoredFile>("f")} "
+            + $"ON {sql.Column<StoredFile>(nameof(StoredFile.Id), "f")} = {sql.Parameter<StoredFile>(nameof(StoredFile.Id))} "
+            + $"AND {sql.Column<StoredFile>(nameof(StoredFile.OwnerId), "f")} = {sql.Column<UserSession>(nameof(UserSession.UserId), "s")} "
+            + $"AND {sql.Column<StoredFile>(nameof(StoredFile.TrashId), "f")} IS NULL {WhereSession(sql)}",
+        static (values, a) =>
+        {
+            values.Set(0, a.FileId);
+            values.Set(1, a.Key);
+            values.Set(2, a.Now);
+        },
+        static row => new SessionAndFile(SessionOf(row), row.Get<string>(6), row.GetOrNull<Guid>(7) is null ? null : FileService.ItemOf(row, 7)));
+
+    private static string SelectSession(RowSql sql) =>
+        $"{sql.Select<UserSession>(nameof(UserSession.Ticket), "s")}, {sql.Select<UserSession>(nameof(UserSession.SecurityStamp), "s")}, "
+        + $"{sql.Select<UserSession>(nameof(UserSession.LastSeenAt), "s")}, {sql.Select<VaultUser>(nameof(VaultUser.SecurityStamp), "u")}, "
+        + $"{sql.Select<VaultUser>(nameof(VaultUser.LockoutEnd), "u")}, {sql.Select<VaultUser>(nameof(VaultUser.DisabledAt), "u")}";
+
+    private static string FromSession(RowSql sql) =>
+        $"FROM {sql.Table<UserSession>("s")} INNER JOIN {sql.Table<VaultUser>("u")} "
+        + $"ON {sql.Column<UserSession>(nameof(UserSession.UserId), "s")} = {sql.Column<VaultUser>(nameof(VaultUser.Id), "u")}";
+
+    private static string WhereSession(RowSql sql) =>
+        $"WHERE {sql.Column<UserSession>(nameof(UserSession.Id), "s")} = {sql.Parameter<UserSession>(nameof(UserSession.Id))} "
+        + $"AND {sql.Column<UserSession>(nameof(UserSession.ExpiresAt), "s")} > {sql.Parameter<UserSession>(nameof(UserSession.ExpiresAt))}";
+
+    private static SessionRow SessionOf(Row row) => new(
+        row.Get<byte[]>(0), row.Get<string>(1), row.Get<DateTimeOffset>(2), row.GetStringOrNull(3) ?? "", row.GetOrNull<DateTimeOffset>(4), row.GetOrNull<DateTimeOffset>(5));
+
+    private sealed record SessionAndFile(SessionRow Session, string UserId, FileItem? File);
 
     public Task<string> StoreAsync(AuthenticationTicket ticket) => StoreAsync(ticket, browser: null, network: null);
 
@@ -106,7 +133,34 @@ public sealed class DatabaseTicketStore(
     public async Task<AuthenticationTicket?> RetrieveAsync(string key)
     {
         var now = clock.GetUtcNow();
-        var found = await reads.RowAsync(Session, (key, now), CancellationToken.None);
+        return await TicketOfAsync(key, await reads.RowAsync(Session, (key, now), CancellationToken.None), now);
+    }
+
+    /// <summary>
+    /// The cookie handler's call: as <see cref="RetrieveAsync(string)"/>, and for an endpoint that asks for one of the
+    /// user's files (<see cref="OwnedFileReadAhead"/>), that file's row read in the same statement and handed
+    /// to the endpoint, when the session stands.
+    /// </summary>
+    public async Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        if (OwnedFileReadAhead.FileIdAskedBy(httpContext) is not { } fileId)
+        {
+            return await RetrieveAsync(key);
+        }
+
+        var now = clock.GetUtcNow();
+        var found = await reads.RowAsync(SessionWithFile, (key, now, fileId), CancellationToken.None);
+        var ticket = await TicketOfAsync(key, found?.Session, now);
+        if (ticket is not null)
+        {
+            OwnedFileReadAhead.Keep(httpContext, found!.UserId, fileId, found.File);
+        }
+
+        return ticket;
+    }
+
+    private async Task<AuthenticationTicket?> TicketOfAsync(string key, SessionRow? found, DateTimeOffset now)
+    {
         if (found is null)
         {
             _decoded.Remove(key);

@@ -90,7 +90,9 @@ public sealed class DownloadSettings
 {
     /// <summary>
     /// For bench/run.sh only, never in production: <c>GET /bench/bare/{sha256}</c> sends a blob's bytes as a
-    /// download does, with no sign-in and no database, the floor that downloads are measured against. Off by default.
+    /// download does, with no sign-in and no database, the floor that downloads are measured against; and
+    /// <c>GET /bench/checked/{sha256}</c> the same behind the API's bearer policy (the token's user checked, one
+    /// statement). Off by default.
     /// </summary>
     public bool BareBenchEndpoint { get; set; }
 

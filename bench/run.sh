@@ -122,7 +122,8 @@ start_app() {
         export Vault__Passwords__BcryptWorkFactor=10
         export Vault__RateLimits__AuthPermitsPerMinute=100000
         export Vault__Links__PermitsPerMinute=1000000
-        # GET /bench/bare/{sha256}: the floor a small download is measured against (never set in production).
+        # GET /bench/bare/{sha256}: the floor a small download is measured against, and /bench/checked/{sha256}: the
+        # same behind the bearer policy, one statement (never set in production).
         export Vault__Downloads__BareBenchEndpoint=true
         export Vault__MaxUploadBytes=$((8 * 1024 * 1024 * 1024))
         export Vault__DefaultQuotaBytes=$((1024 * 1024 * 1024 * 1024))
@@ -373,16 +374,17 @@ LIMITED_LINK=$(curl -fsS -X POST "$APP/api/files/$SMALL_ID/links" -H "Authorizat
     -d '{"maxDownloads":1000000}' | jq -r .url)/download
 LIMITED_GRANT=$(curl -sS -o /dev/null -w '%{redirect_url}' "$LIMITED_LINK")
 [[ $LIMITED_GRANT == *token=* ]] || die "the limited share link did not redirect to a download grant"
-for url in "$APP/api/files/$SMALL_ID/content" "$SMALL_GRANT" "$LIMITED_GRANT" "$NGX/small.bin" "$APP/bench/bare/$SMALL_SHA"; do  # warm-up
+for url in "$APP/api/files/$SMALL_ID/content" "$SMALL_GRANT" "$LIMITED_GRANT" "$NGX/small.bin" "$APP/bench/bare/$SMALL_SHA" "$APP/bench/checked/$SMALL_SHA"; do  # warm-up
     wrk -t2 -c"$WRK_CONNECTIONS" -d2s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null
 done
 wrk -t2 -c"$WRK_CONNECTIONS" -d2s -H "Cookie: BlazorVault.Session=$SESSION" "$APP/download/$SMALL_ID" >/dev/null
 rps_bearer=() rps_link=() rps_nginx=() r_rps_bearer=() r_rps_link=()
-rps_bare=() rps_cookie=() rps_limited=() r_bare_bearer=() r_bare_cookie=() r_bare_link=() r_bare_limited=() r_bare_nginx=()
+rps_bare=() rps_checked=() r_bare_checked=() rps_cookie=() rps_limited=() r_bare_bearer=() r_bare_cookie=() r_bare_link=() r_bare_limited=() r_bare_nginx=()
 p99_bare=() p99_link=() p99_limited=() r_p99_link=() r_p99_limited=()
 for ((run = 1; run <= RUNS; run++)); do
     log "4 KiB wrk run $run/$RUNS"
     a=$(rps "$APP/bench/bare/$SMALL_SHA") pa=$(cat "$WORK/p99")
+    x=$(rps "$APP/bench/checked/$SMALL_SHA" "Authorization: Bearer $TOKEN")
     b=$(rps "$APP/api/files/$SMALL_ID/content" "Authorization: Bearer $TOKEN")
     c=$(rps "$APP/download/$SMALL_ID" "Cookie: BlazorVault.Session=$SESSION")
     l=$(rps "$SMALL_GRANT") pl=$(cat "$WORK/p99")
@@ -391,6 +393,7 @@ for ((run = 1; run <= RUNS; run++)); do
     rps_bearer+=("$b") rps_link+=("$l") rps_nginx+=("$n") rps_bare+=("$a") rps_cookie+=("$c") rps_limited+=("$k")
     r_rps_bearer+=("$(ratio "$b" "$n")") r_rps_link+=("$(ratio "$l" "$n")")
     r_bare_bearer+=("$(ratio "$b" "$a")") r_bare_cookie+=("$(ratio "$c" "$a")") r_bare_link+=("$(ratio "$l" "$a")")
+    rps_checked+=("$x") r_bare_checked+=("$(ratio "$x" "$a")")
     r_bare_limited+=("$(ratio "$k" "$a")") r_bare_nginx+=("$(ratio "$a" "$n")")
     p99_bare+=("$pa") p99_link+=("$pl") p99_limited+=("$pk") r_p99_link+=("$(ratio "$pl" "$pa")") r_p99_limited+=("$(ratio "$pk" "$pa")")
 done
@@ -723,6 +726,7 @@ Medians of $RUNS runs (browser upload: $BROWSER_RUNS, threshold sweep: $THRESHOL
 | $BIG_L download, owner bearer, behind nginx with X-Accel-Redirect (Vault:Downloads:AccelRedirect) vs nginx serving the file | $(fmt1 "$(med "${dl_accel[@]}")") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$(med "${r_dl_accel[@]}")") | >= 0.9 | $(met "$(med "${r_dl_accel[@]}")" '>=' 0.9) |
 | $BIG_L download, share link (302 followed), behind nginx with X-Accel-Redirect vs nginx serving the file | $(fmt1 "$(med "${dl_accel_link[@]}")") MB/s | $(fmt1 "$d_n") MB/s | $(fmtr "$(med "${r_dl_accel_link[@]}")") | >= 0.9 | $(met "$(med "${r_dl_accel_link[@]}")" '>=' 0.9) |
 | 4 KiB download, the bare endpoint (same app and bytes, no sign-in, no database), wrk -c$WRK_CONNECTIONS ${WRK_SECONDS}s, vs nginx | $(fmt0 "$(med "${rps_bare[@]}")") req/s | $(fmt0 "$q_n") req/s | $(fmtr "$(med "${r_bare_nginx[@]}")") | – | – |
+| 4 KiB download, the checked endpoint (the same bytes behind the bearer policy: the token's user checked in the database, one statement, nothing else), vs the bare endpoint | $(fmt0 "$(med "${rps_checked[@]}")") req/s | $(fmt0 "$(med "${rps_bare[@]}")") req/s | $(fmtr "$(med "${r_bare_checked[@]}")") | – | – |
 | 4 KiB download, owner bearer, vs the bare endpoint | $(fmt0 "$q_b") req/s | $(fmt0 "$(med "${rps_bare[@]}")") req/s | $(fmtr "$(med "${r_bare_bearer[@]}")") | >= 0.6 | $(met "$(med "${r_bare_bearer[@]}")" '>=' 0.6) |
 | 4 KiB download, owner cookie /download/{id}, vs the bare endpoint | $(fmt0 "$(med "${rps_cookie[@]}")") req/s | $(fmt0 "$(med "${rps_bare[@]}")") req/s | $(fmtr "$(med "${r_bare_cookie[@]}")") | >= 0.6 | $(met "$(med "${r_bare_cookie[@]}")" '>=' 0.6) |
 | 4 KiB download, share link's download grant (no limit), vs the bare endpoint | $(fmt0 "$q_l") req/s | $(fmt0 "$(med "${rps_bare[@]}")") req/s | $(fmtr "$(med "${r_bare_link[@]}")") | >= 0.6 | $(met "$(med "${r_bare_link[@]}")" '>=' 0.6) |

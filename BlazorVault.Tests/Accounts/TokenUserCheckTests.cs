@@ -12,8 +12,8 @@ namespace BlazorVault.Tests.Accounts;
 
 /// <summary>
 /// An endpoint that makes an API token's user check in its own read (<see cref="TokenUserChecks"/>, an owner's
-/// download) refuses every token the token handler refuses, at once and with the same answer, and still serves
-/// nothing but the token user's own live files.
+/// download) refuses every token the token handler refuses, at once and with the same answer (that it serves
+/// nothing but the user's own live files is in FileDownloadTests, for both download routes).
 /// </summary>
 public abstract class TokenUserCheckTests(SharedVaultApp shared)
 {
@@ -89,29 +89,6 @@ public abstract class TokenUserCheckTests(SharedVaultApp shared)
         Assert.All(await AskAllAsync(), answer => Assert.True(answer.Status == HttpStatusCode.OK, $"{answer.Path}: {answer.Status}"));
         await SpoilAsync(bob.UserName, "disabled");
         Assert.All(await AskAllAsync(), answer => Assert.True(answer.Status == HttpStatusCode.Unauthorized, $"{answer.Path}: {answer.Status}"));
-    }
-
-    [Fact]
-    public async Task ADownload_WithAStandingToken_ServesOnlyTheUsersOwnLiveFiles()
-    {
-        using var alice = await FilesTestClient.CreateAsync(_app);
-        using var bob = await FilesTestClient.CreateAsync(_app);
-        var bobs = await bob.UploadAsync("b.txt", "bob's bytes"u8.ToArray());
-        var trashed = await alice.UploadAsync("t.txt", "trashed"u8.ToArray());
-        using (var deleted = await alice.Api.DeleteAsync($"api/files/{trashed.Id}"))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        }
-
-        foreach (var id in new[] { bobs.Id, trashed.Id, Guid.NewGuid() })
-        {
-            using var response = await alice.Api.GetAsync($"api/files/{id}/content");
-            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        }
-
-        using var own = await bob.Api.GetAsync($"api/files/{bobs.Id}/content");
-        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
-        Assert.Equal("bob's bytes", await own.Content.ReadAsStringAsync());
     }
 
     /// <summary>Makes the user's tokens no good one way; straight in the database, so that only that one reason applies.</summary>

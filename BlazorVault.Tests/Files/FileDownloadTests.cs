@@ -33,6 +33,30 @@ public abstract class FileDownloadTests(SharedVaultApp shared)
 
     [Theory]
     [MemberData(nameof(Routes))]
+    public async Task Download_ServesOnlyTheUsersOwnLiveFiles(string route)
+    {
+        using var alice = await FilesTestClient.CreateAsync(_app);
+        using var bob = await FilesTestClient.CreateAsync(_app);
+        var bobs = await bob.UploadAsync("b.txt", "bob's bytes"u8.ToArray());
+        var trashed = await alice.UploadAsync("t.txt", "trashed"u8.ToArray());
+        using (var deleted = await alice.Api.DeleteAsync($"api/files/{trashed.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        foreach (var id in new[] { bobs.Id, trashed.Id, Guid.NewGuid() })
+        {
+            using var response = await ClientFor(alice, route).GetAsync(string.Format(null, route, id));
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        using var own = await ClientFor(bob, route).GetAsync(string.Format(null, route, bobs.Id));
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal("bob's bytes", await own.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
     public async Task Head_AnswersTheHeadersWithoutTheBytes(string route)
     {
         using var alice = await FilesTestClient.CreateAsync(_app);

@@ -90,29 +90,6 @@ public abstract class OwnedFileReadAheadTests(SharedVaultApp shared)
         Assert.Null(OwnedFileReadAhead.For(context, "alice", Guid.NewGuid()));
     }
 
-    [Fact]
-    public async Task ACookieDownload_ServesOnlyTheUsersOwnLiveFiles()
-    {
-        using var alice = await FilesTestClient.CreateAsync(_app);
-        using var bob = await FilesTestClient.CreateAsync(_app);
-        var bobs = await bob.UploadAsync("b.txt", "bob's bytes"u8.ToArray());
-        var trashed = await alice.UploadAsync("t.txt", "trashed"u8.ToArray());
-        using (var deleted = await alice.Api.DeleteAsync($"api/files/{trashed.Id}"))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        }
-
-        foreach (var id in new[] { bobs.Id, trashed.Id, Guid.NewGuid() })
-        {
-            using var response = await alice.Browser.GetAsync($"download/{id}");
-            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        }
-
-        using var own = await bob.Browser.GetAsync($"download/{bobs.Id}");
-        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
-        Assert.Equal("bob's bytes", await own.Content.ReadAsStringAsync());
-    }
-
     public sealed class OnSqlite(SharedVaultApp.Sqlite shared) : OwnedFileReadAheadTests(shared), IClassFixture<SharedVaultApp.Sqlite>;
 
     public sealed class OnPostgreSql(SharedVaultApp.PostgreSql shared) : OwnedFileReadAheadTests(shared), IClassFixture<SharedVaultApp.PostgreSql>;

@@ -57,6 +57,15 @@ public sealed class FilesTestClient : IDisposable
         return (await response.Content.ReadFromJsonAsync<FileItem>())!;
     }
 
+    /// <summary>A file uploaded and then moved to the trash.</summary>
+    public async Task<FileItem> UploadTrashedAsync(string name, byte[] bytes)
+    {
+        var item = await UploadAsync(name, bytes);
+        using var deleted = await Api.DeleteAsync($"api/files/{item.Id}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        return item;
+    }
+
     public async Task<FileListResponse> ListAsync(string query = "")
     {
         using var response = await Api.GetAsync("api/files" + query);

@@ -1,4 +1,3 @@
-using System.Net;
 using BlazorVault.Accounts;
 using BlazorVault.Files;
 using BlazorVault.Tests.Infrastructure;
@@ -24,11 +23,7 @@ public abstract class OwnedFileReadAheadTests(SharedVaultApp shared)
         using var alice = await FilesTestClient.CreateAsync(_app);
         using var bob = await FilesTestClient.CreateAsync(_app);
         var own = await alice.UploadAsync("own.txt", "alice's"u8.ToArray());
-        var trashed = await alice.UploadAsync("trashed.txt", "gone"u8.ToArray());
-        using (var deleted = await alice.Api.DeleteAsync($"api/files/{trashed.Id}"))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        }
+        var trashed = await alice.UploadTrashedAsync("trashed.txt", "gone"u8.ToArray());
 
         var bobs = await bob.UploadAsync("bobs.txt", "bob's"u8.ToArray());
         await using var scope = _app.Services.CreateAsyncScope();

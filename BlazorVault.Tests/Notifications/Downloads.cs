@@ -21,18 +21,25 @@ internal static class Downloads
             page.EnsureSuccessStatusCode();
         }
 
-        var publicId = linkPath.Split('/')[^1];
-        var before = await CompletedAsync(app, publicId);
+        var before = await CompletedAsync(app, linkPath);
         using (var download = await visitor.GetAsync(linkPath + "/download"))
         {
             Assert.Equal(expected, await download.Content.ReadAsByteArrayAsync());
         }
 
-        // The server logs a download's end once its send returns, which can be just after the client has every byte.
+        await UntilCompletedLoggedAsync(app, linkPath, before);
+    }
+
+    /// <summary>
+    /// Writes the access log until it holds more completed downloads of the link than <paramref name="before"/>: the
+    /// server logs a download's end once its send returns, which can be just after the client has every byte.
+    /// </summary>
+    public static async Task UntilCompletedLoggedAsync(VaultApp app, string linkPath, int before)
+    {
         for (var attempt = 0; attempt < 100; attempt++)
         {
             await app.Services.GetRequiredService<ShareAccessLog>().FlushAsync(TestContext.Current.CancellationToken);
-            if (await CompletedAsync(app, publicId) > before)
+            if (await CompletedAsync(app, linkPath) > before)
             {
                 return;
             }
@@ -43,8 +50,10 @@ internal static class Downloads
         Assert.Fail($"The download of {linkPath} never reached the access log.");
     }
 
-    private static async Task<int> CompletedAsync(VaultApp app, string publicId)
+    /// <summary>How many completed downloads of the link (its path ends in its public id) the access log holds.</summary>
+    public static async Task<int> CompletedAsync(VaultApp app, string linkPath)
     {
+        var publicId = linkPath.Split('/')[^1];
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VaultDbContext>();
         return await db.ShareAccesses.CountAsync(

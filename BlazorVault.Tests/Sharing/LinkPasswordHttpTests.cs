@@ -220,20 +220,8 @@ public abstract class LinkPasswordHttpTests(SharedVaultApp shared)
             Assert.Equal(bytes, await served.Content.ReadAsByteArrayAsync());
         }
 
-        // The server logs the end once the send returns, which can be just after the client has every byte.
-        async Task<JsonElement> LogAsync()
-        {
-            await App.Services.GetRequiredService<ShareAccessLog>().FlushAsync(TestContext.Current.CancellationToken);
-            return await alice.Api.GetFromJsonAsync<JsonElement>($"api/links/{id}/log");
-        }
-
-        var log = await LogAsync();
-        for (var attempt = 0; attempt < 50 && log.GetProperty("total").GetInt32() == 0; attempt++)
-        {
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-            log = await LogAsync();
-        }
-
+        await Notifications.Downloads.UntilCompletedLoggedAsync(App, path, before: 0);
+        var log = await alice.Api.GetFromJsonAsync<JsonElement>($"api/links/{id}/log");
         var entry = Assert.Single(log.GetProperty("items").EnumerateArray());
         Assert.Equal(("downloadCompleted", (long)bytes.Length), (entry.GetProperty("kind").GetString(), entry.GetProperty("bytes").GetInt64()));
     }
